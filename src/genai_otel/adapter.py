@@ -1,0 +1,246 @@
+"""The contract between the engine and a provider adapter.
+
+A provider module (``genai_otel/providers/<sdk>.py``) exports one ``ADAPTER``: the methods to
+patch and pure functions that read the SDK's own objects and return the value objects below.
+Adapters never import OpenTelemetry, never mutate the caller's arguments and never call the
+network; the engine owns spans, metrics, events, context and error containment.
+
+What the engine guarantees an adapter:
+- ``parse_request`` runs before the SDK call, ``parse_response`` after a non-streamed result,
+  and the accumulator sees every chunk of a stream; all inside guards, so an exception here
+  costs telemetry, never the user's call.
+- ``request_content`` / ``ChunkAccumulator(capture=True)`` / ``ResponseInfo.output_messages``
+  matter only when content capture is on; message conversion is skipped otherwise.
+
+Message parts are plain dicts shaped like the GenAI semconv JSON schema; build them with the
+helpers at the bottom of this module so every provider spells them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+__all__ = [
+    "AttributeValue",
+    "ChunkAccumulator",
+    "Message",
+    "PatchTarget",
+    "Part",
+    "ProviderAdapter",
+    "RequestContent",
+    "RequestInfo",
+    "ResponseInfo",
+    "Usage",
+    "blob_part",
+    "file_part",
+    "generic_part",
+    "message",
+    "reasoning_part",
+    "text_part",
+    "tool_call_part",
+    "tool_call_response_part",
+    "uri_part",
+]
+
+AttributeValue = str | bool | int | float | Sequence[str] | Sequence[int] | Sequence[float]
+Part = dict[str, Any]
+Message = dict[str, Any]
+
+#: Operation names (``gen_ai.operation.name`` values) an adapter may declare. Kept here, not in
+#: the semconv module, because adapters must not import telemetry code.
+CHAT = "chat"
+TEXT_COMPLETION = "text_completion"
+EMBEDDINGS = "embeddings"
+GENERATE_CONTENT = "generate_content"
+
+
+@dataclass(frozen=True, slots=True)
+class PatchTarget:
+    """One SDK method to wrap.
+
+    ``module`` and ``method`` are what ``wrapt.wrap_function_wrapper`` takes (``"Class.method"``).
+    ``api`` is a free-form tag the adapter uses to tell its surfaces apart (``"chat"``,
+    ``"responses"``); the engine passes the target back to every adapter function.
+    ``stream_manager`` marks a method that returns a context manager which sends the request on
+    ``__enter__``; ``raw_stream_attr`` names the attribute of the entered object that holds the
+    SDK's raw event stream, which the engine observes through its stream proxy.
+    ``min_version`` gates the target on the SDK's distribution version.
+    """
+
+    module: str
+    method: str
+    operation: str = CHAT
+    api: str = ""
+    is_async: bool = False
+    stream_manager: bool = False
+    raw_stream_attr: str = ""
+    min_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts exactly as the provider reported them, already mapped to semconv meaning.
+
+    ``input_tokens`` includes cached tokens; ``output_tokens`` includes reasoning tokens.
+    ``input_by_modality`` / ``output_by_modality`` split the totals where the provider does.
+    """
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cache_read_input_tokens: int | None = None
+    cache_write_input_tokens: int | None = None
+    reasoning_output_tokens: int | None = None
+    input_by_modality: Mapping[str, int] = field(default_factory=dict)
+    output_by_modality: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestInfo:
+    """What the request says, read before the call; only parameters the caller passed."""
+
+    provider: str
+    model: str | None = None
+    server_address: str | None = None
+    server_port: int | None = None
+    stream: bool = False
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    max_tokens: int | None = None
+    frequency_penalty: float | None = None
+    presence_penalty: float | None = None
+    stop_sequences: Sequence[str] | None = None
+    seed: int | None = None
+    choice_count: int | None = None
+    output_type: str | None = None
+    reasoning_level: str | None = None
+    encoding_formats: Sequence[str] | None = None
+    previous_response_id: str | None = None
+    conversation_id: str | None = None
+    #: Vendor attributes (``openai.*``, ``anthropic.*``); keys come from the semconv module.
+    attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContent:
+    """The request's content in semconv shape; built only when content capture is on."""
+
+    input_messages: Sequence[Message] = ()
+    system_instructions: Sequence[Part] = ()
+    tool_definitions: Sequence[Mapping[str, Any]] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseInfo:
+    """What the response says. ``output_messages`` is filled only when asked to capture."""
+
+    response_id: str | None = None
+    response_model: str | None = None
+    finish_reasons: Sequence[str] = ()
+    usage: Usage | None = None
+    embedding_dimensions: int | None = None
+    output_messages: Sequence[Message] = ()
+    #: Vendor attributes also used as metric attributes (e.g. service tier).
+    attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
+    #: The provider reported an error inside a successful transport (e.g. a stream error event).
+    error_type: str | None = None
+
+
+class ChunkAccumulator(Protocol):
+    """Folds a stream's chunks into one ``ResponseInfo``. One instance per stream.
+
+    ``add`` runs once per chunk on the user's thread: keep it to attribute reads and appends.
+    ``finish`` runs once, when the stream ends for any reason, possibly after zero chunks.
+    """
+
+    def add(self, chunk: Any) -> None: ...
+
+    def finish(self) -> ResponseInfo: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderAdapter:
+    """Everything the engine needs to know about one SDK.
+
+    - ``name``: the adapter's name (``"openai"``), used by ``providers=``/``exclude=``.
+    - ``distribution``: the PyPI distribution whose version gates targets.
+    - ``parse_request(instance, kwargs, target)``: cheap; no content conversion.
+    - ``request_content(instance, kwargs, target)``: only when capturing content.
+    - ``parse_response(result, target, capture)``: a non-streamed result; ``capture`` says
+      whether to fill ``output_messages``.
+    - ``new_accumulator(target, capture)``: a fresh ``ChunkAccumulator`` for one stream.
+    - ``is_stream(result, target)``: whether a result must be observed as a stream.
+    - ``unwrap(result, target)``: the parsed object inside a raw-response wrapper, or ``result``.
+    - ``error_type(exc)``: a provider error code for ``error.type``, or ``None`` for the
+      fully qualified exception class name.
+    - ``extra_patches``: ``(module, "Class.attr", wrapper)`` installed and removed with the
+      targets, for coexistence with the SDK's own tracing. ``wrapper`` has wrapt's signature.
+    """
+
+    name: str
+    distribution: str
+    targets: Sequence[PatchTarget]
+    parse_request: Callable[[Any, Mapping[str, Any], PatchTarget], RequestInfo]
+    request_content: Callable[[Any, Mapping[str, Any], PatchTarget], RequestContent]
+    parse_response: Callable[[Any, PatchTarget, bool], ResponseInfo]
+    new_accumulator: Callable[[PatchTarget, bool], ChunkAccumulator]
+    is_stream: Callable[[Any, PatchTarget], bool]
+    unwrap: Callable[[Any, PatchTarget], Any] = lambda result, target: result
+    error_type: Callable[[BaseException], str | None] = lambda exc: None
+    extra_patches: Sequence[tuple[str, str, Callable[..., Any]]] = ()
+    #: Logged once at INFO when the adapter is installed (e.g. how it coexists with SDK tracing).
+    install_note: str | None = None
+
+
+# --- message parts (semconv JSON schema) -------------------------------------------------------
+
+
+def message(role: str, parts: Sequence[Part], **extra: Any) -> Message:
+    out: Message = {"role": role, "parts": list(parts)}
+    out.update({k: v for k, v in extra.items() if v is not None})
+    return out
+
+
+def text_part(content: str) -> Part:
+    return {"type": "text", "content": content}
+
+
+def reasoning_part(content: str) -> Part:
+    return {"type": "reasoning", "content": content}
+
+
+def tool_call_part(call_id: str | None, name: str, arguments: Any) -> Part:
+    return {"type": "tool_call", "id": call_id, "name": name, "arguments": arguments}
+
+
+def tool_call_response_part(call_id: str | None, response: Any) -> Part:
+    return {"type": "tool_call_response", "id": call_id, "response": response}
+
+
+def blob_part(modality: str, content: bytes | str, mime_type: str | None = None) -> Part:
+    """Inline data. ``content`` is raw bytes or base64 text; the engine exports a placeholder
+    (size and sha256) unless the user opted into raw bytes."""
+    part: Part = {"type": "blob", "modality": modality, "content": content}
+    if mime_type:
+        part["mime_type"] = mime_type
+    return part
+
+
+def uri_part(modality: str, uri: str, mime_type: str | None = None) -> Part:
+    part: Part = {"type": "uri", "modality": modality, "uri": uri}
+    if mime_type:
+        part["mime_type"] = mime_type
+    return part
+
+
+def file_part(modality: str, file_id: str, mime_type: str | None = None) -> Part:
+    part: Part = {"type": "file", "modality": modality, "file_id": file_id}
+    if mime_type:
+        part["mime_type"] = mime_type
+    return part
+
+
+def generic_part(generic_type: str, **fields: Any) -> Part:
+    return {"type": "generic", "generic_type": generic_type, **fields}
