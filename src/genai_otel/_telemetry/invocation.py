@@ -1,0 +1,171 @@
+"""The lifecycle of one LLM call: span, context, metrics, content, exactly once.
+
+Providers fill value objects; ``Invocation`` alone starts and ends the span, so a span cannot be
+forgotten or ended twice. ``finish`` is idempotent and ends the span in ``finally``.
+Everything here runs under guards: it never raises into the user's call.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from .._guard import guard
+from ..adapter import PatchTarget, ProviderAdapter, RequestContent, RequestInfo, ResponseInfo
+from . import semconv as sc
+from .attributes import metric_attributes, response_attributes, start_attributes
+from .completion_hook import run_completion_hook
+from .telemetry import Telemetry, error_type_of
+
+
+class Invocation:
+    __slots__ = (
+        "_done", "adapter", "chunk_gaps", "content", "first_chunk", "last_chunk", "operation", "request",
+        "span", "start", "target", "tel",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        tel: Telemetry,
+        adapter: ProviderAdapter,
+        target: PatchTarget,
+        request: RequestInfo,
+        content: RequestContent | None,
+    ) -> None:
+        self.tel = tel
+        self.adapter = adapter
+        self.target = target
+        self.request = request
+        self.content = content
+        self.operation = target.operation
+        self._done = False
+        self.first_chunk: float | None = None
+        self.last_chunk = 0.0
+        self.chunk_gaps: list[float] = []
+        name = f"{self.operation} {request.model}" if request.model else self.operation
+        self.span = tel.tracer.start_span(
+            name, kind=SpanKind.CLIENT, attributes=start_attributes(self.operation, request)
+        )
+        self.start = time.perf_counter()
+
+    @classmethod
+    def begin(
+        cls, tel: Telemetry, adapter: ProviderAdapter, target: PatchTarget, instance: Any, kwargs: Mapping[str, Any]
+    ) -> Invocation | None:
+        """Parse the request and start the span; ``None`` (and the call goes on untraced) on failure."""
+        with guard(f"{adapter.name}: parse request"):
+            request = adapter.parse_request(instance, kwargs, target)
+            content = None
+            if tel.capture:
+                with guard(f"{adapter.name}: read request content"):
+                    content = adapter.request_content(instance, kwargs, target)
+            return cls(tel, adapter, target, request, content)
+        return None
+
+    # --- context --------------------------------------------------------------------------------
+    def attach(self) -> object:
+        return otel_context.attach(trace.set_span_in_context(self.span))
+
+    @staticmethod
+    def detach(token: object) -> None:
+        otel_context.detach(token)  # type: ignore[arg-type]
+
+    # --- streams --------------------------------------------------------------------------------
+    def on_chunk(self) -> None:
+        now = time.perf_counter()
+        if self.first_chunk is None:
+            self.first_chunk = now
+        else:
+            self.chunk_gaps.append(now - self.last_chunk)
+        self.last_chunk = now
+
+    # --- the end ------------------------------------------------------------------------------------
+    def fail(self, exc: BaseException, response: ResponseInfo | None = None) -> None:
+        error_type = None
+        with guard(f"{self.adapter.name}: error type"):
+            error_type = self.adapter.error_type(exc)
+        self.finish(response, error_type or error_type_of(exc), exc)
+
+    def finish(
+        self, response: ResponseInfo | None, error_type: str | None = None, exc: BaseException | None = None
+    ) -> None:
+        if self._done:
+            return
+        self._done = True
+        span = self.span
+        try:
+            with guard("finish span"):
+                duration = time.perf_counter() - self.start
+                if response is not None and response.error_type and error_type is None:
+                    error_type = response.error_type
+                if response is not None:
+                    span.set_attributes(response_attributes(response))
+                ttfc = None
+                if self.first_chunk is not None:
+                    ttfc = self.first_chunk - self.start
+                    span.set_attribute(sc.RESPONSE_TIME_TO_FIRST_CHUNK, ttfc)
+                if error_type is not None:
+                    span.set_attribute(sc.ERROR_TYPE, error_type)
+                    span.set_status(Status(StatusCode.ERROR, str(exc) if exc is not None else error_type))
+                    if exc is not None:
+                        span.record_exception(exc)
+                if self.content is not None:
+                    self._content(response)
+                attrs = metric_attributes(self.operation, self.request, response, error_type)
+                self.tel.instruments.record(
+                    self.operation,
+                    attrs,
+                    duration,
+                    response.usage if response is not None else None,
+                    ttfc,
+                    self.chunk_gaps,
+                )
+        finally:
+            span.end()
+
+    def _content(self, response: ResponseInfo | None) -> None:
+        tel = self.tel
+        assert self.content is not None
+        inputs = list(self.content.input_messages)
+        system = list(self.content.system_instructions)
+        tools = list(self.content.tool_definitions)
+        outputs = list(response.output_messages) if response is not None else []
+        if tel.completion_hook is not None:
+            with guard("completion hook"):
+                run_completion_hook(tel.completion_hook, inputs, outputs, system, tools, self.span, None)
+        mode = tel.settings.capture
+        if not mode.enabled:
+            return
+        policy = tel.content
+        values = {}
+        with guard("sanitise content"):  # fails closed: nothing is exported if scrubbing fails
+            values = {
+                sc.INPUT_MESSAGES: (policy.sanitize(inputs), True),
+                sc.OUTPUT_MESSAGES: (policy.sanitize(outputs), False),
+                sc.SYSTEM_INSTRUCTIONS: (policy.sanitize(system), True),
+                sc.TOOL_DEFINITIONS: (policy.sanitize(tools), True),
+            }
+        values = {k: v for k, v in values.items() if v[0]}
+        if not values:
+            return
+        if mode.on_span:
+            self.span.set_attributes({k: policy.to_json(items, keep_tail) for k, (items, keep_tail) in values.items()})
+        if mode.on_event and tel.event_logger is not None:
+            self._event({k: items for k, (items, _) in values.items()}, response)
+
+    def _event(self, content: dict[str, Any], response: ResponseInfo | None) -> None:
+        attributes: dict[str, Any] = start_attributes(self.operation, self.request)
+        if response is not None:
+            attributes.update(response_attributes(response))
+        attributes.update(content)
+        assert self.tel.event_logger is not None
+        self.tel.event_logger.emit(
+            event_name=sc.EVENT_OPERATION_DETAILS,
+            attributes=attributes,
+            context=trace.set_span_in_context(self.span),
+        )
