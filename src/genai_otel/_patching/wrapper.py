@@ -17,7 +17,7 @@ from opentelemetry.instrumentation.utils import _SUPPRESS_INSTRUMENTATION_KEY
 from .._guard import guard
 from ..adapter import PatchTarget, ProviderAdapter
 from .._telemetry.invocation import Invocation
-from .._telemetry.stream import ManagerProxy, StreamProxy
+from .._telemetry.stream import ManagerProxy, RawResponseProxy, StreamProxy
 from .._telemetry.telemetry import Telemetry
 
 Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
@@ -37,10 +37,8 @@ def _complete(inv: Invocation, result: Any) -> Any:
     with guard(f"{adapter.name}: read response"):
         inner = adapter.unwrap(result, target)
         if adapter.is_stream(inner, target):
-            accumulator = adapter.new_accumulator(target, inv.tel.capture)
-            out = StreamProxy(result, inv, accumulator) if inner is result else result
-            if inner is not result:  # a stream inside a raw-response wrapper: not observable
-                inv.finish(None)
+            stream = StreamProxy(inner, inv, adapter.new_accumulator(target, inv.tel.capture))
+            out = stream if inner is result else RawResponseProxy(result, stream)
         else:
             inv.finish(adapter.parse_response(inner, target, inv.tel.capture))
     if not inv._done and out is result:  # reading failed before the span could end
