@@ -74,6 +74,13 @@ def test_redact_must_be_callable() -> None:
 
 def test_otlp_protocol_per_signal() -> None:
     s = Settings.load(
-        environ={"OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "grpc"}
+        environ={
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+            "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "grpc",
+        }
     )
-    assert (s.traces_protocol, s.metrics_protocol, s.logs_protocol) == ("http/protobuf", "grpc", "http/protobuf")
+    assert (s.traces_protocol, s.metrics_protocol, s.logs_protocol) == (
+        "http/protobuf",
+        "grpc",
+        "http/protobuf",
+    )

@@ -78,7 +78,11 @@ def instrument(
             max_attribute_length=max_attribute_length,
             completion_hook=completion_hook,
         )
-        hook = completion_hook if completion_hook is not None else load_completion_hook(settings.completion_hook_name)
+        hook = (
+            completion_hook
+            if completion_hook is not None
+            else load_completion_hook(settings.completion_hook_name)
+        )
         tracer_provider, meter_provider, logger_provider = resolve_providers(
             settings, tracer_provider, meter_provider, logger_provider
         )

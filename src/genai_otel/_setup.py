@@ -81,7 +81,11 @@ def _build_meter_provider(settings: Settings, resource: Any) -> Any:
     from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 
-    readers = [] if settings.metrics_exporter == "none" else [PeriodicExportingMetricReader(_metric_exporter(settings))]
+    readers = (
+        []
+        if settings.metrics_exporter == "none"
+        else [PeriodicExportingMetricReader(_metric_exporter(settings))]
+    )
     return MeterProvider(metric_readers=readers, resource=resource, shutdown_on_exit=False)
 
 

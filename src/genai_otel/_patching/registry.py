@@ -88,8 +88,13 @@ class Registry:
         version = _distribution_version(adapter.distribution)
         for target in adapter.targets:
             if not _version_ok(version, target.min_version):
-                logger.info("genai_otel: %s %s < %s; %s is not instrumented", adapter.distribution, version,
-                            target.min_version, target.method)  # fmt: skip
+                logger.info(
+                    "genai_otel: %s %s < %s; %s is not instrumented",
+                    adapter.distribution,
+                    version,
+                    target.min_version,
+                    target.method,
+                )
                 continue
             with guard(f"{name}: patch {target.module}:{target.method}"):
                 self._patch(target.module, target.method, make_wrapper(tel, adapter, target))
@@ -105,7 +110,7 @@ class Registry:
         if isinstance(original, wrapt.FunctionWrapper) and getattr(original, "_self_genai_otel", False):
             return  # already ours (a second instrument() without uninstrument())
         patched = wrapt.FunctionWrapper(original, wrapper)
-        patched._self_genai_otel = True
+        patched._self_genai_otel = True  # type: ignore[attr-defined]
         wrapt.apply_patch(owner, attribute, patched)
         self.patches.append(_Patch(owner, attribute, original))
 
@@ -131,4 +136,3 @@ def _version_ok(installed: str | None, minimum: str | None) -> bool:
 
 
 REGISTRY = Registry()
-

@@ -15,16 +15,17 @@ from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.utils import _SUPPRESS_INSTRUMENTATION_KEY
 
 from .._guard import guard
-from ..adapter import PatchTarget, ProviderAdapter
 from .._telemetry.invocation import Invocation
 from .._telemetry.stream import ManagerProxy, RawResponseProxy, StreamProxy
 from .._telemetry.telemetry import Telemetry
+from ..adapter import PatchTarget, ProviderAdapter
 
 Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
 
 
-def _start(tel: Telemetry, adapter: ProviderAdapter, target: PatchTarget, instance: Any,
-           kwargs: Mapping[str, Any]) -> Invocation | None:  # fmt: skip
+def _start(
+    tel: Telemetry, adapter: ProviderAdapter, target: PatchTarget, instance: Any, kwargs: Mapping[str, Any]
+) -> Invocation | None:
     if otel_context.get_value(_SUPPRESS_INSTRUMENTATION_KEY):
         return None
     return Invocation.begin(tel, adapter, target, instance, kwargs)
@@ -49,7 +50,9 @@ def _complete(inv: Invocation, result: Any) -> Any:
 def make_wrapper(tel: Telemetry, adapter: ProviderAdapter, target: PatchTarget) -> Wrapper:
     if target.stream_manager:
 
-        def manager_wrapper(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        def manager_wrapper(
+            wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+        ) -> Any:
             manager = wrapped(*args, **kwargs)
             out = manager
 
@@ -70,7 +73,9 @@ def make_wrapper(tel: Telemetry, adapter: ProviderAdapter, target: PatchTarget) 
 
     if target.is_async:
 
-        async def async_wrapper(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        async def async_wrapper(
+            wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+        ) -> Any:
             inv = _start(tel, adapter, target, instance, kwargs)
             if inv is None:
                 return await wrapped(*args, **kwargs)

@@ -21,8 +21,9 @@ from ..config import Settings
 from .redaction import build_redactor
 
 #: Fields whose values are structure, not user text: never redacted or cut.
-_STRUCTURAL = frozenset({"type", "role", "id", "name", "modality", "mime_type", "finish_reason", "generic_type",
-                         "file_id"})  # fmt: skip
+_STRUCTURAL = frozenset(
+    {"type", "role", "id", "name", "modality", "mime_type", "finish_reason", "generic_type", "file_id"}
+)
 _TRUNCATED = "…[truncated]"
 
 
@@ -88,4 +89,3 @@ class ContentPolicy:
             items = items[1:] if keep_tail else items[:-1]
             text = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
         return text
-

@@ -80,8 +80,10 @@ class Instruments:
         if self.legacy:
             self.legacy_duration.record(duration, attrs)
             if usage is not None:
-                for token_type, count in ((sc.TOKEN_TYPE_INPUT, usage.input_tokens),
-                                          (sc.TOKEN_TYPE_OUTPUT, usage.output_tokens)):  # fmt: skip
+                for token_type, count in (
+                    (sc.TOKEN_TYPE_INPUT, usage.input_tokens),
+                    (sc.TOKEN_TYPE_OUTPUT, usage.output_tokens),
+                ):
                     if count is not None:
                         self.legacy_tokens.record(count, {**attrs, sc.TOKEN_TYPE: token_type})
             if ttfc is not None:
@@ -95,7 +97,9 @@ class Instruments:
         self.op_input.record(usage.input_tokens or 0, attrs)
         self.op_output.record(usage.output_tokens or 0, attrs)
         counter_attrs = {k: v for k, v in attrs.items() if k != sc.ERROR_TYPE}
-        subset_modality = _by_modality(self.usage_input, counter_attrs, usage.input_tokens, usage.input_by_modality)
+        subset_modality = _by_modality(
+            self.usage_input, counter_attrs, usage.input_tokens, usage.input_by_modality
+        )
         _by_modality(self.usage_output, counter_attrs, usage.output_tokens, usage.output_by_modality)
         single = {**counter_attrs, sc.TOKEN_MODALITY: subset_modality}
         if usage.cache_read_input_tokens is not None:

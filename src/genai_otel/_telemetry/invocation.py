@@ -55,7 +55,12 @@ class Invocation:
 
     @classmethod
     def begin(
-        cls, tel: Telemetry, adapter: ProviderAdapter, target: PatchTarget, instance: Any, kwargs: Mapping[str, Any]
+        cls,
+        tel: Telemetry,
+        adapter: ProviderAdapter,
+        target: PatchTarget,
+        instance: Any,
+        kwargs: Mapping[str, Any],
     ) -> Invocation | None:
         """Parse the request and start the span; ``None`` (and the call goes on untraced) on failure."""
         with guard(f"{adapter.name}: parse request"):
@@ -154,7 +159,9 @@ class Invocation:
         if not values:
             return
         if mode.on_span:
-            self.span.set_attributes({k: policy.to_json(items, keep_tail) for k, (items, keep_tail) in values.items()})
+            self.span.set_attributes(
+                {k: policy.to_json(items, keep_tail) for k, (items, keep_tail) in values.items()}
+            )
         if mode.on_event and tel.event_logger is not None:
             self._event({k: items for k, (items, _) in values.items()}, response)
 

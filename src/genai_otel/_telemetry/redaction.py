@@ -12,7 +12,10 @@ import re
 from collections.abc import Callable
 
 _SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("private_key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S)),
+    (
+        "private_key",
+        re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
+    ),
     ("api_key", re.compile(r"\b(?:sk|rk|pk)-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{16,}")),
     ("api_key", re.compile(r"\b(?:gsk|xai|pplx|hf)_[A-Za-z0-9]{16,}")),
     ("api_key", re.compile(r"\bAIza[0-9A-Za-z_\-]{30,}")),
@@ -40,7 +43,9 @@ _PHONE = re.compile(
     r"(?![ .\-]?\d)"
 )
 _IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
-_IPV6 = re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|\b(?:[0-9a-fA-F]{1,4}:){1,7}:(?:[0-9a-fA-F]{1,4})?\b")
+_IPV6 = re.compile(
+    r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|\b(?:[0-9a-fA-F]{1,4}:){1,7}:(?:[0-9a-fA-F]{1,4})?\b"
+)
 
 
 def _luhn_ok(digits: str) -> bool:

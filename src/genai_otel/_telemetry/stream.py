@@ -27,7 +27,7 @@ from ..adapter import ChunkAccumulator, ResponseInfo
 from .invocation import Invocation
 
 
-class _ClosingResponse(wrapt.ObjectProxy):  # type: ignore[misc]
+class _ClosingResponse(wrapt.ObjectProxy):
     """The stream's HTTP response: helpers that close it (openai's ``.stream()`` managers) end
     the span too."""
 
@@ -48,7 +48,7 @@ class _ClosingResponse(wrapt.ObjectProxy):  # type: ignore[misc]
             self._self_stream._self_end(None)
 
 
-class StreamProxy(wrapt.ObjectProxy):  # type: ignore[misc]
+class StreamProxy(wrapt.ObjectProxy):
     def __init__(self, stream: Any, invocation: Invocation, accumulator: ChunkAccumulator) -> None:
         super().__init__(stream)
         self._self_inv = invocation
@@ -163,7 +163,7 @@ class StreamProxy(wrapt.ObjectProxy):  # type: ignore[misc]
         return self._self_response
 
 
-class RawResponseProxy(wrapt.ObjectProxy):  # type: ignore[misc]
+class RawResponseProxy(wrapt.ObjectProxy):
     """A raw-response wrapper (``with_raw_response``) around a stream: ``.parse()`` hands out
     the observed stream; ``.headers`` and everything else pass through."""
 
@@ -181,7 +181,7 @@ def _end_quietly(stream: StreamProxy | None, exc: BaseException | None) -> None:
         stream._self_end(exc)
 
 
-class ManagerProxy(wrapt.ObjectProxy):  # type: ignore[misc]
+class ManagerProxy(wrapt.ObjectProxy):
     """A stream manager whose ``__enter__`` sends the request. ``begin`` starts the invocation
     and returns ``(invocation, accumulator)`` or ``None``."""
 

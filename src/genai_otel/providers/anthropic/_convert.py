@@ -144,13 +144,20 @@ def _source_part(modality: str, source: Any) -> Part:
 
 # adapter.py has no helpers for these two semconv parts yet; same spelling as the schema.
 def server_tool_call(call_id: Any, name: str, arguments: Any) -> Part:
-    return {"type": "server_tool_call", "id": call_id, "name": name,
-            "server_tool_call": {"type": name, "arguments": arguments}}  # fmt: skip
+    return {
+        "type": "server_tool_call",
+        "id": call_id,
+        "name": name,
+        "server_tool_call": {"type": name, "arguments": arguments},
+    }
 
 
 def server_tool_response(call_id: Any, kind: str, content: Any) -> Part:
-    return {"type": "server_tool_call_response", "id": call_id,
-            "server_tool_call_response": {"type": kind, "content": content}}  # fmt: skip
+    return {
+        "type": "server_tool_call_response",
+        "id": call_id,
+        "server_tool_call_response": {"type": kind, "content": content},
+    }
 
 
 def system_parts(system: Any) -> list[Part]:
@@ -164,7 +171,11 @@ def tool_definition(tool: Any) -> dict[str, Any]:
         tool = tool.to_dict()  # beta ``@beta_tool`` functions and builtin tool objects
     kind, name = get(tool, "type"), get(tool, "name")
     if kind in (None, "custom"):
-        out = {"type": "function", "name": name, "description": get(tool, "description"),
-               "parameters": get(tool, "input_schema")}  # fmt: skip
+        out = {
+            "type": "function",
+            "name": name,
+            "description": get(tool, "description"),
+            "parameters": get(tool, "input_schema"),
+        }
         return {k: v for k, v in out.items() if v is not None}
     return {"type": kind, "name": name}
