@@ -38,6 +38,8 @@ __all__ = [
     "generic_part",
     "message",
     "reasoning_part",
+    "server_tool_call_part",
+    "server_tool_call_response_part",
     "text_part",
     "tool_call_part",
     "tool_call_response_part",
@@ -119,6 +121,8 @@ class RequestInfo:
     encoding_formats: Sequence[str] | None = None
     previous_response_id: str | None = None
     conversation_id: str | None = None
+    prompt_name: str | None = None
+    prompt_version: str | None = None
     #: Vendor attributes (``openai.*``, ``anthropic.*``); keys come from the semconv module.
     attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
 
@@ -217,6 +221,25 @@ def tool_call_part(call_id: str | None, name: str, arguments: Any) -> Part:
 
 def tool_call_response_part(call_id: str | None, response: Any) -> Part:
     return {"type": "tool_call_response", "id": call_id, "response": response}
+
+
+def server_tool_call_part(call_id: str | None, name: str, **details: Any) -> Part:
+    """A tool the provider runs itself (web search, code execution); ``details`` go into the
+    part's ``server_tool_call`` object next to its ``type`` (= ``name``)."""
+    return {
+        "type": "server_tool_call",
+        "id": call_id,
+        "name": name,
+        "server_tool_call": {"type": name, **details},
+    }
+
+
+def server_tool_call_response_part(call_id: str | None, kind: str, **details: Any) -> Part:
+    return {
+        "type": "server_tool_call_response",
+        "id": call_id,
+        "server_tool_call_response": {"type": kind, **details},
+    }
 
 
 def blob_part(modality: str, content: bytes | str, mime_type: str | None = None) -> Part:

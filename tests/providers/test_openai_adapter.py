@@ -706,6 +706,7 @@ def test_responses_parse_request(spy):
         "conversation": {"id": "conv_68a1b2c3"},
         "service_tier": "priority",
         "top_logprobs": 2,
+        "prompt": {"id": "pmpt_weather", "version": "3", "variables": {"city": "Paris"}},
     }
     client.responses.create(**kwargs)
     instance, seen = spy.last
@@ -721,6 +722,8 @@ def test_responses_parse_request(spy):
         reasoning_level="minimal",
         previous_response_id="resp_prev",
         conversation_id="conv_68a1b2c3",
+        prompt_name="pmpt_weather",
+        prompt_version="3",
         attributes={"openai.api.type": "responses", "openai.request.service_tier": "priority"},
     )
     minimal = ADAPTER.parse_request(

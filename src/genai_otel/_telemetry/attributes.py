@@ -45,6 +45,8 @@ def start_attributes(operation: str, req: RequestInfo) -> dict[str, Any]:
             (sc.REQUEST_ENCODING_FORMATS, _list(req.encoding_formats)),
             (sc.REQUEST_PREVIOUS_RESPONSE_ID, req.previous_response_id),
             (sc.CONVERSATION_ID, req.conversation_id),
+            (sc.PROMPT_NAME, req.prompt_name),
+            (sc.PROMPT_VERSION, req.prompt_version if req.prompt_name else None),
         )
     )
     if req.attributes:

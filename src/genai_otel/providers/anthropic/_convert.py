@@ -19,6 +19,8 @@ from genai_otel.adapter import (
     file_part,
     generic_part,
     reasoning_part,
+    server_tool_call_part,
+    server_tool_call_response_part,
     text_part,
     tool_call_part,
     tool_call_response_part,
@@ -117,9 +119,11 @@ def block_parts(block: Any) -> list[Part]:
         # The payload is encrypted; the part records that reasoning happened, not its bytes.
         return [reasoning_part("")]
     if kind == "server_tool_use":
-        return [server_tool_call(get(block, "id"), get(block, "name") or "", plain(get(block, "input")))]
+        name = get(block, "name") or ""
+        return [server_tool_call_part(get(block, "id"), name, arguments=plain(get(block, "input")))]
     if isinstance(kind, str) and kind.endswith(_SERVER_RESULT_SUFFIX):
-        return [server_tool_response(get(block, "tool_use_id"), kind, plain(get(block, "content")))]
+        content = plain(get(block, "content"))
+        return [server_tool_call_response_part(get(block, "tool_use_id"), kind, content=content)]
     if kind == "search_result":
         texts = [get(b, "text") for b in seq(get(block, "content"))]
         return [generic_part(kind, source=get(block, "source"), title=get(block, "title"), content=texts)]
@@ -140,16 +144,6 @@ def _source_part(modality: str, source: Any) -> Part:
     if kind == "file":
         return file_part(modality, get(source, "file_id") or "")
     return generic_part(kind if isinstance(kind, str) else "unknown", modality=modality)
-
-
-# adapter.py has no helpers for these two semconv parts yet; same spelling as the schema.
-def server_tool_call(call_id: Any, name: str, arguments: Any) -> Part:
-    return {
-        "type": "server_tool_call",
-        "id": call_id,
-        "name": name,
-        "server_tool_call": {"type": name, "arguments": arguments},
-    }
 
 
 def server_tool_response(call_id: Any, kind: str, content: Any) -> Part:

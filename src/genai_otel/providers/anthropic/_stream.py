@@ -13,9 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 from genai_otel._telemetry.semconv import ANTHROPIC_RESPONSE_SERVICE_TIER
-from genai_otel.adapter import Message, Part, ResponseInfo, message, reasoning_part, text_part, tool_call_part
+from genai_otel.adapter import (
+    Message,
+    Part,
+    ResponseInfo,
+    message,
+    reasoning_part,
+    server_tool_call_part,
+    text_part,
+    tool_call_part,
+)
 
-from ._convert import block_parts, get, parse_json, plain, server_tool_call, usage
+from ._convert import block_parts, get, parse_json, plain, usage
 
 #: Usage counts a ``message_delta`` may update (cumulative totals: overwrite, never add).
 _DELTA_COUNTS = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
@@ -113,8 +122,10 @@ class MessageStreamAccumulator:
                 out.append(reasoning_part((block.thinking or "") + joined))
             elif kind in ("tool_use", "server_tool_use"):
                 args = parse_json(joined) if joined else plain(block.input)
-                make = tool_call_part if kind == "tool_use" else server_tool_call
-                out.append(make(block.id, block.name, args))
+                if kind == "tool_use":
+                    out.append(tool_call_part(block.id, block.name, args))
+                else:
+                    out.append(server_tool_call_part(block.id, block.name, arguments=args))
             else:
                 out.extend(block_parts(block))
         return out

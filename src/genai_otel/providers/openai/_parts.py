@@ -120,12 +120,6 @@ def joined_text(content: Any) -> Any:
     return content
 
 
-def server_tool_call_part(item: Any, kind: str) -> Part:
-    """A provider-executed tool call (web search, file search, code interpreter, ...)."""
-    call_id = get(item, "id")
-    return {"type": "server_tool_call", "id": call_id, "name": kind, "server_tool_call": {"type": kind}}
-
-
 def tool_definitions(tools: Any, nested: bool = True) -> list[dict[str, Any]]:
     """Chat nests a tool's spec under its type (``{"type": "function", "function": {...}}``);
     Responses flattens it. Provider-run tools (web search, ...) keep their type as name."""

@@ -74,9 +74,12 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
     conversation = kwargs.get("conversation")
     if not isinstance(conversation, str):
         conversation = get(conversation, "id") if conversation is not None else None
+    prompt = kwargs.get("prompt")
     return request_info(
         instance,
         kwargs,
+        prompt_name=text(get(prompt, "id")) if prompt is not None else None,
+        prompt_version=text(get(prompt, "version")) if prompt is not None else None,
         temperature=num(kwargs.get("temperature")),
         top_p=num(kwargs.get("top_p")),
         max_tokens=integer(kwargs.get("max_output_tokens")),

@@ -17,12 +17,13 @@ from ...adapter import (
     generic_part,
     message,
     reasoning_part,
+    server_tool_call_part,
     text_part,
     tool_call_part,
     tool_call_response_part,
 )
 from ._common import get
-from ._parts import content_parts, joined_text, json_or_text, server_tool_call_part
+from ._parts import content_parts, joined_text, json_or_text
 
 #: Tool calls the caller must execute (the model waits for their output).
 CLIENT_TOOL_CALLS = frozenset(
@@ -65,7 +66,7 @@ def item_parts(item: Any) -> list[Part]:
     if kind in CLIENT_TOOL_CALLS:
         return [tool_call_part(get(item, "call_id") or get(item, "id"), kind, None)]
     if isinstance(kind, str) and kind.endswith("_call"):  # web_search_call, mcp_call, ...
-        return [server_tool_call_part(item, kind)]
+        return [server_tool_call_part(get(item, "id"), kind)]
     return [generic_part(kind if isinstance(kind, str) else "unknown")]
 
 
