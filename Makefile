@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: test install lint typecheck demo clean
+.PHONY: test install lint typecheck demo bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +13,8 @@ install: $(PY)
 	$(PY) -m pip install -q -e '.[test]'
 
 lint: install
-	$(PY) -m ruff check src tests
-	$(PY) -m ruff format --check src tests
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff format --check src tests benchmarks
 
 typecheck: install
 	$(PY) -m mypy
@@ -24,3 +24,6 @@ test: install lint typecheck
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+bench: install
+	$(PY) benchmarks/overhead.py

@@ -16,6 +16,7 @@ Our own variables (all optional):
 ``GENAI_OTEL_EXCLUDE``               comma list: never instrument these adapters
 ``GENAI_OTEL_REDACT_PII``            ``true`` scrubs e-mails, phones, cards, IPs from content
 ``GENAI_OTEL_CAPTURE_BINARY``        ``true`` exports inline bytes (images, audio) as base64
+``GENAI_OTEL_CHUNK_METRICS``         ``false`` skips time_per_output_chunk (one point per chunk)
 ``GENAI_OTEL_MAX_PART_LENGTH``       max characters of one text part (default 16384)
 ``GENAI_OTEL_MAX_ATTRIBUTE_LENGTH``  max characters of one content attribute (default 131072)
 ===================================  =========================================================
@@ -118,6 +119,7 @@ class Settings:
     redact: Redactor | None = None
     redact_pii: bool = False
     capture_binary: bool = False
+    chunk_metrics: bool = True
     max_part_length: int = 16384
     max_attribute_length: int = 131072
     completion_hook: Any = None
@@ -146,6 +148,7 @@ class Settings:
         redact: Redactor | None = None,
         redact_pii: bool | None = None,
         capture_binary: bool | None = None,
+        chunk_metrics: bool | None = None,
         max_part_length: int | None = None,
         max_attribute_length: int | None = None,
         completion_hook: Any = None,
@@ -173,6 +176,7 @@ class Settings:
             redact=redact,
             redact_pii=bool(_first(redact_pii, _env_bool(env, "GENAI_OTEL_REDACT_PII"), False)),
             capture_binary=bool(_first(capture_binary, _env_bool(env, "GENAI_OTEL_CAPTURE_BINARY"), False)),
+            chunk_metrics=bool(_first(chunk_metrics, _env_bool(env, "GENAI_OTEL_CHUNK_METRICS"), True)),
             max_part_length=_first(max_part_length, _env_int(env, "GENAI_OTEL_MAX_PART_LENGTH"), 16384),
             max_attribute_length=_first(
                 max_attribute_length, _env_int(env, "GENAI_OTEL_MAX_ATTRIBUTE_LENGTH"), 131072

@@ -32,7 +32,8 @@ def _counter(meter: Meter, name: str, description: str) -> Any:
 
 
 class Instruments:
-    def __init__(self, meter: Meter, mode: str) -> None:
+    def __init__(self, meter: Meter, mode: str, chunk_metrics: bool = True) -> None:
+        self.chunk_metrics = chunk_metrics
         self.latest = mode in (sc.SEMCONV_LATEST, sc.SEMCONV_BOTH)
         self.legacy = mode in (sc.SEMCONV_LEGACY, sc.SEMCONV_BOTH)
         d, t = sc.DURATION_BUCKETS, sc.TOKEN_BUCKETS
@@ -65,6 +66,8 @@ class Instruments:
         chunk_gaps: Sequence[float],
     ) -> None:
         stream_attrs = {k: v for k, v in attrs.items() if k != sc.ERROR_TYPE} if ttfc is not None else attrs
+        if not self.chunk_metrics:
+            chunk_gaps = ()
         if self.latest:
             if operation == EMBEDDINGS:
                 self.emb_duration.record(duration, attrs)
@@ -101,12 +104,13 @@ class Instruments:
             self.usage_input, counter_attrs, usage.input_tokens, usage.input_by_modality
         )
         _by_modality(self.usage_output, counter_attrs, usage.output_tokens, usage.output_by_modality)
+        # Subset counters: adding 0 changes no sum, so a zero costs nothing to skip.
         single = {**counter_attrs, sc.TOKEN_MODALITY: subset_modality}
-        if usage.cache_read_input_tokens is not None:
+        if usage.cache_read_input_tokens:
             self.usage_cache_read.add(usage.cache_read_input_tokens, single)
-        if usage.cache_write_input_tokens is not None:
+        if usage.cache_write_input_tokens:
             self.usage_cache_write.add(usage.cache_write_input_tokens, single)
-        if usage.reasoning_output_tokens is not None:
+        if usage.reasoning_output_tokens:
             reasoning = {**counter_attrs, sc.TOKEN_MODALITY: _single_modality(usage.output_by_modality)}
             self.usage_reasoning.add(usage.reasoning_output_tokens, reasoning)
 

@@ -29,7 +29,9 @@ class Telemetry:
     ) -> None:
         self.settings = settings
         self.tracer = tracer_provider.get_tracer(SCOPE, __version__)
-        self.instruments = Instruments(meter_provider.get_meter(SCOPE, __version__), settings.semconv)
+        self.instruments = Instruments(
+            meter_provider.get_meter(SCOPE, __version__), settings.semconv, settings.chunk_metrics
+        )
         self.event_logger = (
             logger_provider.get_logger(SCOPE, __version__)
             if logger_provider is not None and settings.capture.on_event
