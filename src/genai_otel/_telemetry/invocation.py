@@ -13,6 +13,7 @@ from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
+from opentelemetry._logs import SeverityNumber
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from .._guard import guard
@@ -120,7 +121,7 @@ class Invocation:
                     if exc is not None:
                         span.record_exception(exc)
                 if self.content is not None:
-                    self._content(response)
+                    self._content(response, error_type, ttfc)
                 attrs = metric_attributes(self.operation, self.request, response, error_type)
                 self.tel.instruments.record(
                     self.operation,
@@ -133,7 +134,7 @@ class Invocation:
         finally:
             span.end()
 
-    def _content(self, response: ResponseInfo | None) -> None:
+    def _content(self, response: ResponseInfo | None, error_type: str | None, ttfc: float | None) -> None:
         tel = self.tel
         assert self.content is not None
         inputs = list(self.content.input_messages)
@@ -163,15 +164,28 @@ class Invocation:
                 {k: policy.to_json(items, keep_tail) for k, (items, keep_tail) in values.items()}
             )
         if mode.on_event and tel.event_logger is not None:
-            self._event({k: items for k, (items, _) in values.items()}, response)
+            self._event({k: items for k, (items, _) in values.items()}, response, error_type, ttfc)
 
-    def _event(self, content: dict[str, Any], response: ResponseInfo | None) -> None:
+    def _event(
+        self,
+        content: dict[str, Any],
+        response: ResponseInfo | None,
+        error_type: str | None,
+        ttfc: float | None,
+    ) -> None:
+        """The operation-details event: the span's attributes (built here, not read from the span,
+        which a sampler may have dropped) plus the structured content, at DEBUG severity."""
         attributes: dict[str, Any] = start_attributes(self.operation, self.request)
         if response is not None:
             attributes.update(response_attributes(response))
+        if ttfc is not None:
+            attributes[sc.RESPONSE_TIME_TO_FIRST_CHUNK] = ttfc
+        if error_type is not None:
+            attributes[sc.ERROR_TYPE] = error_type
         attributes.update(content)
         assert self.tel.event_logger is not None
         self.tel.event_logger.emit(
+            severity_number=SeverityNumber.DEBUG,
             event_name=sc.EVENT_OPERATION_DETAILS,
             attributes=attributes,
             context=trace.set_span_in_context(self.span),

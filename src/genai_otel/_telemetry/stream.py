@@ -216,7 +216,11 @@ class ManagerProxy(wrapt.ObjectProxy):
         self._self_observe(entered, inv, acc)
         return entered
 
+    # The caller's exception ends the span first: the SDK's exit closes the stream, which would
+    # otherwise end it as a clean close.
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Any:
+        if exc is not None:
+            _end_quietly(self._self_stream, exc)
         try:
             return self.__wrapped__.__exit__(exc_type, exc, tb)
         finally:
@@ -239,6 +243,8 @@ class ManagerProxy(wrapt.ObjectProxy):
         return entered
 
     async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> Any:
+        if exc is not None:
+            _end_quietly(self._self_stream, exc)
         try:
             return await self.__wrapped__.__aexit__(exc_type, exc, tb)
         finally:

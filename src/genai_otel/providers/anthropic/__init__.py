@@ -116,15 +116,18 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
     tier = kwargs.get("service_tier")
     provider = getattr(client, "_gen_ai_provider_name", None)
     conversation = getattr(getattr(client, "_otel", None), "conversation_id", None)
+    # anthropic 2.x dropped the temperature/top_p/top_k keywords: callers send them in extra_body.
+    extra = kwargs.get("extra_body")
+    sampling = {**extra, **kwargs} if isinstance(extra, Mapping) else kwargs
     return RequestInfo(
         provider=provider if isinstance(provider, str) else PROVIDER_ANTHROPIC,
         model=_typed(kwargs.get("model"), str),
         server_address=host,
         server_port=(url.port or _DEFAULT_PORTS.get(url.scheme)) if host else None,
         stream=target.stream_manager or kwargs.get("stream") is True,
-        temperature=_number(kwargs.get("temperature")),
-        top_p=_number(kwargs.get("top_p")),
-        top_k=_typed(kwargs.get("top_k"), int),
+        temperature=_number(sampling.get("temperature")),
+        top_p=_number(sampling.get("top_p")),
+        top_k=_typed(sampling.get("top_k"), int),
         max_tokens=_typed(kwargs.get("max_tokens"), int),
         stop_sequences=[s for s in stops if isinstance(s, str)] if stops else None,
         output_type="json" if json_output else None,
