@@ -13,8 +13,8 @@ install: $(PY)
 	$(PY) -m pip install -q -e '.[test]'
 
 lint: install
-	$(PY) -m ruff check src tests benchmarks
-	$(PY) -m ruff format --check src tests benchmarks
+	$(PY) -m ruff check src tests benchmarks examples
+	$(PY) -m ruff format --check src tests benchmarks examples
 
 typecheck: install
 	$(PY) -m mypy
@@ -27,3 +27,6 @@ clean:
 
 bench: install
 	$(PY) benchmarks/overhead.py
+
+demo: install
+	$(PY) examples/tour.py
