@@ -22,18 +22,18 @@ from typing import Any
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
 
-import anthropic  # noqa: E402
-import openai  # noqa: E402
-from bodies import anthropic_bodies as ab  # noqa: E402
-from bodies import openai_bodies as ob  # noqa: E402
-from opentelemetry.sdk.metrics import MeterProvider  # noqa: E402
-from opentelemetry.sdk.metrics.export import InMemoryMetricReader  # noqa: E402
-from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter  # noqa: E402
-from replay import Replay, Reply  # noqa: E402
+import anthropic
+import openai
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-import genai_otel  # noqa: E402
+import genai_otel
+from bodies import anthropic_bodies as ab
+from bodies import openai_bodies as ob
+from replay import Replay, Reply
 
 MSG = [{"role": "user", "content": "What is the capital of France?"}]
 TOOLS = [
@@ -156,17 +156,20 @@ def show(spans: list[Any], as_json: bool) -> None:
     for span in spans:
         attrs = dict(span.attributes or {})
         if as_json:
-            print(json.dumps({"name": span.name, "kind": span.kind.name, "status": span.status.status_code.name,
-                              "attributes": {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.items()}},
-                             indent=2))  # fmt: skip
+            plain = {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.items()}
+            status = span.status.status_code.name
+            dump = {"name": span.name, "kind": span.kind.name, "status": status, "attributes": plain}
+            print(json.dumps(dump, indent=2))
             continue
         ms = (span.end_time - span.start_time) / 1e6
-        tokens = f"in {attrs.get('gen_ai.usage.input_tokens', '-')} / out {attrs.get('gen_ai.usage.output_tokens', '-')}"
+        usage_in = attrs.get("gen_ai.usage.input_tokens", "-")
+        tokens = f"in {usage_in} / out {attrs.get('gen_ai.usage.output_tokens', '-')}"
         ttfc = attrs.get("gen_ai.response.time_to_first_chunk")
         extra = f"  ttfc {ttfc * 1000:.1f} ms" if ttfc is not None else ""
         error = f"  ERROR {attrs['error.type']}" if "error.type" in attrs else ""
         print(
-            f"  └─ {span.name:<38} {attrs.get('gen_ai.provider.name', ''):<10} {ms:7.1f} ms  {tokens}{extra}{error}"
+            f"  └─ {span.name:<38} {attrs.get('gen_ai.provider.name', ''):<10} {ms:7.1f} ms"
+            f"  {tokens}{extra}{error}"
         )
 
 
