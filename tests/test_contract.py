@@ -41,6 +41,8 @@ def test_parse_functions_are_total_on_minimal_input(name: str) -> None:
         info = adapter.parse_request(object(), {}, target)
         assert isinstance(info, RequestInfo) and info.provider
         assert isinstance(adapter.request_content(object(), {}, target), RequestContent)
+        assert adapter.error_response(RuntimeError("x"), target) is None
+        assert adapter.error_type(RuntimeError("x")) is None
         for capture in (False, True):
             assert isinstance(adapter.parse_response(object(), target, capture), ResponseInfo)
             assert isinstance(adapter.parse_response(None, target, capture), ResponseInfo)

@@ -179,6 +179,8 @@ class ProviderAdapter:
     - ``unwrap(result, target)``: the parsed object inside a raw-response wrapper, or ``result``.
     - ``error_type(exc)``: a provider error code for ``error.type``, or ``None`` for the
       fully qualified exception class name.
+    - ``error_response(exc, target)``: what a failed call still tells (an SDK that raises
+      after a billed response carries it on the exception), or ``None``.
     - ``extra_patches``: ``(module, "Class.attr", wrapper)`` installed and removed with the
       targets, for coexistence with the SDK's own tracing. ``wrapper`` has wrapt's signature.
     """
@@ -193,6 +195,7 @@ class ProviderAdapter:
     is_stream: Callable[[Any, PatchTarget], bool]
     unwrap: Callable[[Any, PatchTarget], Any] = lambda result, target: result
     error_type: Callable[[BaseException], str | None] = lambda exc: None
+    error_response: Callable[[BaseException, PatchTarget], ResponseInfo | None] = lambda exc, target: None
     extra_patches: Sequence[tuple[str, str, Callable[..., Any]]] = ()
     #: Logged once at INFO when the adapter is installed (e.g. how it coexists with SDK tracing).
     install_note: str | None = None

@@ -95,6 +95,8 @@ class Invocation:
         error_type = None
         with guard(f"{self.adapter.name}: error type"):
             error_type = self.adapter.error_type(exc)
+            if response is None:
+                response = self.adapter.error_response(exc, self.target)
         self.finish(response, error_type or error_type_of(exc), exc)
 
     def finish(

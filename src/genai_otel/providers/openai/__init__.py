@@ -154,6 +154,13 @@ def error_type(exc: BaseException) -> str | None:
     return None
 
 
+def error_response(exc: BaseException, target: PatchTarget) -> ResponseInfo | None:
+    """``.parse()`` raises ``LengthFinishReasonError`` / ``ContentFilterFinishReasonError`` after a
+    successful, billed call; the completion they carry still has id, model and usage."""
+    completion = getattr(exc, "completion", None)
+    return chat.parse_response(completion, target, False) if completion is not None else None
+
+
 ADAPTER = ProviderAdapter(
     name="openai",
     distribution="openai",
@@ -165,4 +172,5 @@ ADAPTER = ProviderAdapter(
     is_stream=is_stream,
     unwrap=unwrap,
     error_type=error_type,
+    error_response=error_response,
 )
