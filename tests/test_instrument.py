@@ -136,3 +136,19 @@ def test_global_sdk_providers_are_used_when_configured() -> None:
     assert result.returncode == 0, result.stderr
     assert "SAME True True" in result.stdout
     assert "OWNED 0" in result.stdout
+
+
+def test_traces_exporter_console_builds_from_environment() -> None:
+    result = run_python(
+        """
+        import genai_otel
+        genai_otel.instrument()
+        from opentelemetry import trace
+        with trace.get_tracer("app").start_as_current_span("console-span"):
+            pass
+        """,
+        env={"OTEL_TRACES_EXPORTER": "console", "OTEL_METRICS_EXPORTER": "none", "OTEL_SERVICE_NAME": "svc-x"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"name": "console-span"' in result.stdout
+    assert '"service.name": "svc-x"' in result.stdout
