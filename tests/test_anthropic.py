@@ -20,10 +20,7 @@ from typing import Any
 import anthropic
 import pytest
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
+from opentelemetry.sdk.trace.sampling import Decision
 from opentelemetry.trace import SpanKind, StatusCode
 
 import genai_otel
@@ -40,6 +37,7 @@ from bodies.anthropic_bodies import (
     TOOL_USE,
 )
 from replay import Replay, Reply, sse_events
+from sampling import RecordingSampler, instrument_with_sampler
 
 #: Obviously fake, but shaped like a real key so a leak would be recognisable.
 API_KEY = "sk-ant-api03-FAKEFAKEFAKEFAKE-test-key-not-real-0000000000000000-AAAAAAAA"
@@ -408,34 +406,6 @@ async def test_span_uses_the_clients_base_url_for_server_attributes(otel, call_m
     attrs = dict(otel.span().attributes)
     assert (attrs["server.address"], attrs["server.port"]) == ("localhost", 8089)
     assert str(replay.requests[0].url) == "http://localhost:8089/proxy/v1/messages"
-
-
-class RecordingSampler(Sampler):
-    """Records what every span was started with; samples per ``decision``."""
-
-    def __init__(self, decision: Decision = Decision.RECORD_AND_SAMPLE) -> None:
-        self.decision = decision
-        self.seen: list[tuple[str, Any, dict[str, Any]]] = []
-
-    def should_sample(
-        self, parent_context, trace_id, name, kind=None, attributes=None, links=None, trace_state=None
-    ):
-        self.seen.append((name, kind, dict(attributes or {})))
-        return SamplingResult(self.decision)
-
-    def get_description(self) -> str:
-        return "RecordingSampler"
-
-
-def instrument_with_sampler(otel: Any, sampler: Sampler) -> tuple[TracerProvider, InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider(sampler=sampler)
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    genai_otel.uninstrument()
-    genai_otel.instrument(
-        tracer_provider=provider, meter_provider=otel.meter_provider, logger_provider=otel.logger_provider
-    )
-    return provider, exporter
 
 
 async def test_sampling_relevant_attributes_are_given_at_span_start(otel, call_mode):

@@ -147,7 +147,11 @@ def test_traces_exporter_console_builds_from_environment() -> None:
         with trace.get_tracer("app").start_as_current_span("console-span"):
             pass
         """,
-        env={"OTEL_TRACES_EXPORTER": "console", "OTEL_METRICS_EXPORTER": "none", "OTEL_SERVICE_NAME": "svc-x"},
+        env={
+            "OTEL_TRACES_EXPORTER": "console",
+            "OTEL_METRICS_EXPORTER": "none",
+            "OTEL_SERVICE_NAME": "svc-x",
+        },
     )
     assert result.returncode == 0, result.stderr
     assert '"name": "console-span"' in result.stdout

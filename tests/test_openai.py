@@ -23,15 +23,13 @@ import openai
 import pydantic
 import pytest
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
+from opentelemetry.sdk.trace.sampling import Decision
 from opentelemetry.trace import SpanKind, StatusCode
 
 import genai_otel
 from bodies import openai_bodies as b
 from replay import Replay, Reply, sse_events
+from sampling import RecordingSampler, instrument_with_sampler
 
 #: Obviously fake, shaped like a real project key.
 API_KEY = "sk-test-FAKEFAKEFAKEFAKE-not-a-real-key-0000000000"
@@ -1157,37 +1155,9 @@ SAMPLING_KEYS = (
 )
 
 
-class RecordingSampler(Sampler):
-    """Records what every span was started with; samples per ``decision``."""
-
-    def __init__(self, decision: Decision = Decision.RECORD_AND_SAMPLE) -> None:
-        self.decision = decision
-        self.seen: list[tuple[str, Any, dict[str, Any]]] = []
-
-    def should_sample(
-        self, parent_context, trace_id, name, kind=None, attributes=None, links=None, trace_state=None
-    ):
-        self.seen.append((name, kind, dict(attributes or {})))
-        return SamplingResult(self.decision)
-
-    def get_description(self) -> str:
-        return "RecordingSampler"
-
-
-def instrument_with_sampler(otel: Any, sampler: Sampler) -> InMemorySpanExporter:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider(sampler=sampler)
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    genai_otel.uninstrument()
-    genai_otel.instrument(
-        tracer_provider=provider, meter_provider=otel.meter_provider, logger_provider=otel.logger_provider
-    )
-    return exporter
-
-
 async def test_sampling_relevant_attributes_are_given_at_span_start(otel, mode):
     sampler = RecordingSampler()
-    exporter = instrument_with_sampler(otel, sampler)
+    _, exporter = instrument_with_sampler(otel, sampler)
     await run_chat(otel, mode, temperature=0.3)
     start = chat_start(mode.stream, **{"gen_ai.request.temperature": 0.3})
     assert sampler.seen == [(f"chat {b.MODEL}", SpanKind.CLIENT, start)]
@@ -1198,7 +1168,7 @@ async def test_sampling_relevant_attributes_are_given_at_span_start(otel, mode):
 async def test_a_dropped_span_still_returns_the_result_and_records_metrics(otel, mode):
     with uninstrumented(otel):
         expected, _ = await run_chat(otel, mode)
-    exporter = instrument_with_sampler(otel, RecordingSampler(Decision.DROP))
+    _, exporter = instrument_with_sampler(otel, RecordingSampler(Decision.DROP))
     result, _ = await run_chat(otel, mode)
     assert result == expected
     assert exporter.get_finished_spans() == ()
