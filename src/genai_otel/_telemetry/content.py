@@ -81,11 +81,11 @@ class ContentPolicy:
         return [self._value(item) for item in items]
 
     # --- size ------------------------------------------------------------------------------------
-    def to_json(self, items: list[Any], keep_tail: bool) -> str:
+    def to_json(self, items: list[Any], keep_tail: bool) -> str | None:
         """JSON of ``items`` within the attribute limit, dropping whole items (oldest inputs,
-        last outputs) so the result is always a valid JSON array."""
+        last outputs) so the result is always a valid JSON array; ``None`` if none fits."""
         text = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
         while len(text) > self.max_attribute and items:
             items = items[1:] if keep_tail else items[:-1]
             text = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
-        return text
+        return text if items else None

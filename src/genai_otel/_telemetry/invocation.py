@@ -8,6 +8,7 @@ Everything here runs under guards: it never raises into the user's call.
 from __future__ import annotations
 
 import time
+import traceback
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ from ..adapter import PatchTarget, ProviderAdapter, RequestContent, RequestInfo,
 from . import semconv as sc
 from .attributes import metric_attributes, response_attributes, start_attributes
 from .completion_hook import run_completion_hook
+from .redaction import scrub_secrets
 from .telemetry import Telemetry, error_type_of
 
 
@@ -102,39 +104,60 @@ class Invocation:
     def finish(
         self, response: ResponseInfo | None, error_type: str | None = None, exc: BaseException | None = None
     ) -> None:
+        """End the call once: span attributes and status, metrics, content, ``span.end()``.
+        Each part has its own guard, so one failing pipeline costs only its own signal."""
         if self._done:
             return
         self._done = True
-        span = self.span
+        duration = time.perf_counter() - self.start
+        ttfc = self.first_chunk - self.start if self.first_chunk is not None else None
+        if response is not None and response.error_type and error_type is None:
+            error_type = response.error_type
         try:
             with guard("finish span"):
-                duration = time.perf_counter() - self.start
-                if response is not None and response.error_type and error_type is None:
-                    error_type = response.error_type
-                if response is not None:
-                    span.set_attributes(response_attributes(response))
-                ttfc = None
-                if self.first_chunk is not None:
-                    ttfc = self.first_chunk - self.start
-                    span.set_attribute(sc.RESPONSE_TIME_TO_FIRST_CHUNK, ttfc)
-                if error_type is not None:
-                    span.set_attribute(sc.ERROR_TYPE, error_type)
-                    span.set_status(Status(StatusCode.ERROR, str(exc) if exc is not None else error_type))
-                    if exc is not None:
-                        span.record_exception(exc)
-                if self.content is not None:
-                    self._content(response, error_type, ttfc)
-                attrs = metric_attributes(self.operation, self.request, response, error_type)
+                self._span_outcome(response, error_type, exc, ttfc)
+            with guard("record metrics"):
                 self.tel.instruments.record(
                     self.operation,
-                    attrs,
+                    metric_attributes(self.operation, self.request, response, error_type),
                     duration,
                     response.usage if response is not None else None,
                     ttfc,
                     self.chunk_gaps,
                 )
+            if self.content is not None:
+                with guard("export content"):
+                    self._content(response, error_type, ttfc)
         finally:
-            span.end()
+            with guard("end span"):
+                self.span.end()
+
+    def _span_outcome(
+        self,
+        response: ResponseInfo | None,
+        error_type: str | None,
+        exc: BaseException | None,
+        ttfc: float | None,
+    ) -> None:
+        span = self.span
+        if response is not None:
+            span.set_attributes(response_attributes(response))
+        if ttfc is not None:
+            span.set_attribute(sc.RESPONSE_TIME_TO_FIRST_CHUNK, ttfc)
+        if error_type is None:
+            return
+        span.set_attribute(sc.ERROR_TYPE, error_type)
+        if exc is None:
+            span.set_status(Status(StatusCode.ERROR, error_type))
+            return
+        # Error bodies can echo the request (a key, an Authorization header): scrub what we export.
+        description = scrub_secrets(str(exc))
+        span.set_status(Status(StatusCode.ERROR, description))
+        stacktrace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        span.record_exception(
+            exc,
+            attributes={"exception.message": description, "exception.stacktrace": scrub_secrets(stacktrace)},
+        )
 
     def _content(self, response: ResponseInfo | None, error_type: str | None, ttfc: float | None) -> None:
         tel = self.tel
@@ -162,9 +185,8 @@ class Invocation:
         if not values:
             return
         if mode.on_span:
-            self.span.set_attributes(
-                {k: policy.to_json(items, keep_tail) for k, (items, keep_tail) in values.items()}
-            )
+            encoded = {k: policy.to_json(items, keep_tail) for k, (items, keep_tail) in values.items()}
+            self.span.set_attributes({k: v for k, v in encoded.items() if v is not None})
         if mode.on_event and tel.event_logger is not None:
             self._event({k: items for k, (items, _) in values.items()}, response, error_type, ttfc)
 

@@ -27,7 +27,7 @@ _SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "credential",
         re.compile(
-            r"(?i)\b(api[_-]?key|secret|password|passwd|token|access[_-]?key)(\"?\s*[:=]\s*\"?)([^\s\"',;]{6,})"
+            r"(?i)\b(api[_-]?key|secret|password|passwd|token|access[_-]?key)(\"?\s*[:=]\s*\"?)(?!\[REDACTED)([^\s\"',;]{6,})"
         ),
     ),
 )
