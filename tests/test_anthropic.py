@@ -997,14 +997,6 @@ async def test_the_api_key_is_never_exported(otel, call_mode):
 )
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 async def test_with_raw_response(otel, asynchronous, stream, request):
-    if asynchronous and stream:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="known gap (providers/anthropic docstring): async with_raw_response + stream=True "
-                "ends the span when the headers arrive, without response attributes or usage",
-            )
-        )
     mode = CallMode(asynchronous, "stream" if stream else "create")
     client = client_for(mode, Replay(reply_for(mode, TEXT)), otel.tracer_provider)
     params = {**PARAMS, "stream": True} if stream else PARAMS

@@ -1005,11 +1005,6 @@ async def test_with_raw_response(otel, mode):
     assert span_attrs(span, mode.stream) == {**chat_start(mode.stream), **chat_response()}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: with_streaming_response returns an APIResponse whose body is unread; the span ends at "
-    "once with no response attributes, and a stream from its parse() is not observed",
-)
 async def test_with_streaming_response_is_observed(otel, mode):
     client = client_for(mode.asynchronous, Replay(chat_reply(mode, b.chat_completion())))
     create = client.chat.completions.with_streaming_response.create
@@ -1054,6 +1049,26 @@ async def test_parse_length_limit_still_reports_the_billed_usage(otel, asynchron
         "error.type": "openai.LengthFinishReasonError",
     }
     assert dict(span.attributes) == expected
+
+
+def test_raw_parse_length_limit_fails_the_span_when_the_caller_parses(otel):
+    message = {"role": "assistant", "content": '{"city":"Par', "refusal": None, "annotations": []}
+    choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": "length"}
+    body = b.chat_completion([choice], b.chat_usage(42, 16))
+    client = client_for(False, Replay(Reply(json_body=body, headers=b.HEADERS)))
+    raw = client.chat.completions.with_raw_response.parse(
+        model=b.MODEL, messages=HELLO, response_format=Weather
+    )
+    assert raw.headers["openai-processing-ms"] == b.HEADERS["openai-processing-ms"]
+    assert otel.spans() == []  # the outcome is known only when the caller parses
+    with pytest.raises(openai.LengthFinishReasonError):
+        raw.parse()
+    span = otel.span()
+    assert span.attributes["error.type"] == "openai.LengthFinishReasonError"
+    assert (span.attributes["gen_ai.usage.input_tokens"], span.attributes["gen_ai.usage.output_tokens"]) == (
+        42,
+        16,
+    )
 
 
 # --- provider and server from the base URL ------------------------------------------------------------------

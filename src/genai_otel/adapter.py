@@ -177,6 +177,9 @@ class ProviderAdapter:
     - ``new_accumulator(target, capture)``: a fresh ``ChunkAccumulator`` for one stream.
     - ``is_stream(result, target)``: whether a result must be observed as a stream.
     - ``unwrap(result, target)``: the parsed object inside a raw-response wrapper, or ``result``.
+    - ``is_raw_response(result, target)``: after ``unwrap``, a raw-response wrapper whose body
+      the caller reads later through ``.parse()`` (``with_streaming_response``, async raw
+      responses): the engine then observes that ``parse()``.
     - ``error_type(exc)``: a provider error code for ``error.type``, or ``None`` for the
       fully qualified exception class name.
     - ``error_response(exc, target)``: what a failed call still tells (an SDK that raises
@@ -194,6 +197,7 @@ class ProviderAdapter:
     new_accumulator: Callable[[PatchTarget, bool], ChunkAccumulator]
     is_stream: Callable[[Any, PatchTarget], bool]
     unwrap: Callable[[Any, PatchTarget], Any] = lambda result, target: result
+    is_raw_response: Callable[[Any, PatchTarget], bool] = lambda result, target: False
     error_type: Callable[[BaseException], str | None] = lambda exc: None
     error_response: Callable[[BaseException, PatchTarget], ResponseInfo | None] = lambda exc, target: None
     extra_patches: Sequence[tuple[str, str, Callable[..., Any]]] = ()

@@ -16,7 +16,8 @@ from opentelemetry.instrumentation.utils import _SUPPRESS_INSTRUMENTATION_KEY
 
 from .._guard import guard
 from .._telemetry.invocation import Invocation
-from .._telemetry.stream import ManagerProxy, RawResponseProxy, StreamProxy
+from .._telemetry.raw_response import RawResponseProxy
+from .._telemetry.stream import ManagerProxy, StreamProxy
 from .._telemetry.telemetry import Telemetry
 from ..adapter import PatchTarget, ProviderAdapter
 
@@ -39,7 +40,9 @@ def _complete(inv: Invocation, result: Any) -> Any:
         inner = adapter.unwrap(result, target)
         if adapter.is_stream(inner, target):
             stream = StreamProxy(inner, inv, adapter.new_accumulator(target, inv.tel.capture))
-            out = stream if inner is result else RawResponseProxy(result, stream)
+            out = stream if inner is result else RawResponseProxy(result, inv, stream)
+        elif adapter.is_raw_response(inner, target):  # the body is read later, through .parse()
+            out = RawResponseProxy(result, inv)
         else:
             inv.finish(adapter.parse_response(inner, target, inv.tel.capture))
     if not inv._done and out is result:  # reading failed before the span could end

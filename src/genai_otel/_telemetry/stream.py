@@ -7,9 +7,6 @@ exhaustion, an error while iterating, ``close()``/``aclose()``, ``with`` exit, t
 closing the HTTP response, or garbage collection (an early ``break`` with the stream dropped).
 Context is never attached across iterations, so nothing can fail to detach.
 
-``RawResponseProxy`` keeps ``with_raw_response`` streams observable: its ``parse()`` returns
-the proxied stream.
-
 ``ManagerProxy`` covers methods that return a context manager which sends the request on
 ``__enter__`` (Anthropic's ``messages.stream``): the call starts there, and the entered object's
 raw stream is observed through a ``StreamProxy``.
@@ -161,19 +158,6 @@ class StreamProxy(wrapt.ObjectProxy):
         if self._self_response is None:
             self._self_response = _ClosingResponse(self.__wrapped__.response, self)
         return self._self_response
-
-
-class RawResponseProxy(wrapt.ObjectProxy):
-    """A raw-response wrapper (``with_raw_response``) around a stream: ``.parse()`` hands out
-    the observed stream; ``.headers`` and everything else pass through."""
-
-    def __init__(self, raw: Any, stream: StreamProxy) -> None:
-        super().__init__(raw)
-        self._self_stream = stream
-
-    def parse(self, *args: Any, **kwargs: Any) -> Any:
-        parsed = self.__wrapped__.parse(*args, **kwargs)
-        return self._self_stream if parsed is self._self_stream.__wrapped__ else parsed
 
 
 def _end_quietly(stream: StreamProxy | None, exc: BaseException | None) -> None:

@@ -192,6 +192,11 @@ def unwrap(result: Any, target: PatchTarget) -> Any:
     return result._parse()  # the sync core of AsyncAPIResponse.parse, body already read
 
 
+def is_raw_response(result: Any, target: PatchTarget) -> bool:
+    sdk = _sdk()
+    return isinstance(result, (sdk.APIResponse, sdk.AsyncAPIResponse))
+
+
 def error_type(exc: BaseException) -> str | None:
     kind = getattr(exc, "type", None)
     return kind if isinstance(kind, str) and kind and isinstance(exc, _sdk().APIStatusError) else None
@@ -215,6 +220,7 @@ ADAPTER = ProviderAdapter(
     new_accumulator=new_accumulator,
     is_stream=is_stream,
     unwrap=unwrap,
+    is_raw_response=is_raw_response,
     error_type=error_type,
     extra_patches=(("anthropic._base_client", "start_api_call_span", suppress_sdk_span),),
     install_note=(

@@ -150,6 +150,10 @@ def unwrap(result: Any, target: PatchTarget) -> Any:
     return result
 
 
+def is_raw_response(result: Any, target: PatchTarget) -> bool:
+    return chat.is_raw_response(result)
+
+
 def error_type(exc: BaseException) -> str | None:
     return None
 
@@ -171,6 +175,7 @@ ADAPTER = ProviderAdapter(
     new_accumulator=new_accumulator,
     is_stream=is_stream,
     unwrap=unwrap,
+    is_raw_response=is_raw_response,
     error_type=error_type,
     error_response=error_response,
 )
