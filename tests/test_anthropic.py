@@ -1017,3 +1017,20 @@ async def test_with_raw_response(otel, asynchronous, stream, request):
         assert parsed.id == TEXT["id"]
     span = otel.span()
     assert span_attrs(span, mode.streams) == {**start_attrs(mode), **response_attrs(TEXT, 12, 11)}
+
+
+def test_one_log_line_says_which_span_is_used(otel, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="genai_otel"):
+        otel.instrument()
+    notes = [r.getMessage() for r in caplog.records if "anthropic.messages.create" in r.getMessage()]
+    assert len(notes) == 1
+    assert "genai_otel emits the inference span" in notes[0] and 'exclude=["anthropic"]' in notes[0]
+
+
+async def test_excluding_the_adapter_gives_the_sdk_span_back(otel):
+    otel.instrument(exclude=["anthropic"])
+    mode = CallMode(False, "create")
+    await call(mode, client_for(mode, Replay(reply_for(mode, TEXT)), otel.tracer_provider), **PARAMS)
+    assert [s.name for s in otel.spans()] == ["anthropic.messages.create"]
