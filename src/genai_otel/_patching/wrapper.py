@@ -2,7 +2,7 @@
 
 The wrapper calls ``wrapped(*args, **kwargs)`` exactly once with the caller's arguments, returns
 its result (or a transparent proxy of it) and re-raises its exception unchanged. The sync and
-async shells differ only by ``await``; ``_start``/``Invocation.complete``-style helpers hold the
+async shells differ only by ``await``; ``_start`` and ``_complete`` hold the
 shared logic so it is written once.
 """
 
