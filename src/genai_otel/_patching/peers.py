@@ -1,0 +1,94 @@
+"""Other OpenTelemetry instrumentations of the calls genai_otel covers, and how genai_otel wins.
+
+When an official OpenTelemetry instrumentation of the same SDK is active as well
+(``opentelemetry-instrumentation-genai-openai`` or its predecessor ``-openai-v2``,
+``opentelemetry-instrumentation-genai-anthropic``), every call would otherwise produce two
+inference spans and two sets of metric points. genai_otel's span is the one kept: the registry
+keeps its own wrapper on top of the peer's (see ``Registry._around_peer``) and that wrapper calls
+past the peer's wrapper, straight to the SDK method, for the calls genai_otel covers. The peer's
+wrappers on calls genai_otel does not cover (``responses.retrieve``) keep working.
+
+A peer's wrapper is recognised by the module its wrapper function was defined in; nothing of
+the peer is imported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import wrapt
+
+Wrapper = Callable[[Any, Any, tuple[Any, ...], dict[str, Any]], Any]
+
+_FUNCTION_WRAPPERS = (wrapt.FunctionWrapper, wrapt.BoundFunctionWrapper)
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """An instrumentation of the same SDK calls: its package, instrumentor class and distribution."""
+
+    module: str
+    instrumentor: str
+    distribution: str
+
+    def owns(self, function: Any) -> bool:
+        module = getattr(function, "__module__", None) or ""
+        return module == self.module or module.startswith(self.module + ".")
+
+
+_OPENAI_RESPONSES = "openai.resources.responses.responses"
+
+#: adapter name -> the instrumentations whose spans genai_otel replaces for the calls it covers.
+PEERS: dict[str, tuple[Peer, ...]] = {
+    "openai": (
+        Peer(
+            "opentelemetry.instrumentation.genai.openai",
+            "OpenAIInstrumentor",
+            "opentelemetry-instrumentation-genai-openai",
+        ),
+        Peer(
+            "opentelemetry.instrumentation.openai_v2",
+            "OpenAIInstrumentor",
+            "opentelemetry-instrumentation-openai-v2",
+        ),
+    ),
+    "anthropic": (
+        Peer(
+            "opentelemetry.instrumentation.genai.anthropic",
+            "AnthropicInstrumentor",
+            "opentelemetry-instrumentation-genai-anthropic",
+        ),
+    ),
+}
+
+#: adapter name -> methods a peer wraps that genai_otel covers through one of its own targets
+#: (``responses.stream()`` calls ``responses.create``): over a peer's wrapper they get a wrapper
+#: that only calls past it, so the peer's span does not enclose genai_otel's.
+PASS_THROUGH: dict[str, tuple[tuple[str, str], ...]] = {
+    "openai": ((_OPENAI_RESPONSES, "Responses.stream"), (_OPENAI_RESPONSES, "AsyncResponses.stream")),
+}
+
+
+def peer_of(obj: Any, peers: tuple[Peer, ...]) -> Peer | None:
+    """The peer whose wrapt wrapper ``obj`` is (a function wrapper or its bound form), else None."""
+    if not peers or not isinstance(obj, _FUNCTION_WRAPPERS):
+        return None
+    wrapper = obj._self_wrapper
+    return next((peer for peer in peers if peer.owns(wrapper)), None)
+
+
+def skipping_peers(wrapper: Wrapper, peers: tuple[Peer, ...]) -> Wrapper:
+    """``wrapper``, called with the method under every peer wrapper instead of the peer's wrapper."""
+
+    def skip(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        while peer_of(wrapped, peers) is not None:
+            wrapped = wrapped.__wrapped__
+        return wrapper(wrapped, instance, args, kwargs)
+
+    return skip
+
+
+def pass_through(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    return wrapped(*args, **kwargs)
