@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: test deps install lint typecheck demo demo-install tour bench clean
+.PHONY: test deps install lint typecheck demo demo-install tour bench bench-peers clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,25 @@ test: install lint typecheck
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
+# `make bench`: baseline, floor and genai_otel in interleaved blocks, plus the peers when their
+# venv exists (`make bench-peers` first); the table goes to benchmarks/RESULTS.md.
 bench: deps
-	$(PY) benchmarks/overhead.py
+	$(PY) benchmarks/floor.py
+	$(PY) benchmarks/run.py
+
+# The peer instrumentations get a venv of their own, each installed on its own: one that does
+# not install next to openai 3.x / anthropic 2.x (openlit pins anthropic<1.0) is skipped and
+# reported as not run by benchmarks/run.py.
+PEERS_VENV := .venv-peers
+
+bench-peers: deps
+	test -x $(PEERS_VENV)/bin/python || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install -q -e . $$(grep -E '^(openai|anthropic|opentelemetry-sdk|wrapt)' benchmarks/requirements-peers.txt)
+	for req in $$(grep -vE '^(#|$$|openai|anthropic|opentelemetry-sdk|wrapt)' benchmarks/requirements-peers.txt); do \
+		$(PEERS_VENV)/bin/pip install -q "$$req" $$(grep -E '^(openai|anthropic)==' benchmarks/requirements-peers.txt) \
+			|| echo "bench-peers: $$req does not install here (skipped)"; \
+	done
+	$(PY) benchmarks/run.py
 
 # `make demo`: a real small model (SmolLM2-135M via llama.cpp's server) on the CPU, every example
 # under the launcher, spans printed in the terminal. No key, no Docker.

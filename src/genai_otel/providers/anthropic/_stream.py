@@ -45,44 +45,45 @@ class MessageStreamAccumulator:
         #: index -> [content_block_start block, list of delta strings]; filled only when capturing.
         self._blocks: dict[int, list[Any]] = {}
 
+    # Plain getattr with defaults: the SDK builds events without validation (``construct``), so a
+    # malformed body reaches us with ``None`` or wrong types where a model would promise objects.
     def add(self, chunk: Any) -> None:
-        kind = chunk.type
+        kind = getattr(chunk, "type", None)
         if kind == "content_block_delta":
             if self._capture:
-                delta = chunk.delta
-                dtype = delta.type
+                delta = getattr(chunk, "delta", None)
+                dtype = getattr(delta, "type", None)
                 if dtype == "text_delta":
-                    text = delta.text
+                    text = getattr(delta, "text", None)
                 elif dtype == "input_json_delta":
-                    text = delta.partial_json
+                    text = getattr(delta, "partial_json", None)
                 elif dtype == "thinking_delta":
-                    text = delta.thinking
+                    text = getattr(delta, "thinking", None)
                 else:  # signature_delta, citations_delta: not content
                     return
-                entry = self._blocks.get(chunk.index)
-                if text and entry is not None:
+                entry = self._blocks.get(getattr(chunk, "index", None))  # type: ignore[arg-type]
+                if isinstance(text, str) and text and entry is not None:
                     entry[1].append(text)
         elif kind == "content_block_start":
-            if self._capture:
-                self._blocks[chunk.index] = [chunk.content_block, []]
+            index = getattr(chunk, "index", None)
+            if self._capture and isinstance(index, int):
+                self._blocks[index] = [getattr(chunk, "content_block", None), []]
         elif kind == "message_start":
-            msg = chunk.message
-            self._id, self._model = msg.id, msg.model
-            u = msg.usage
-            self._usage = {
-                "input_tokens": u.input_tokens,
-                "cache_read_input_tokens": u.cache_read_input_tokens,
-                "cache_creation_input_tokens": u.cache_creation_input_tokens,
-                "output_tokens": u.output_tokens,
-            }
-            self._tier = getattr(u, "service_tier", None)
-            self._thinking = _thinking(u)
+            msg = getattr(chunk, "message", None)
+            self._id, self._model = getattr(msg, "id", None), getattr(msg, "model", None)
+            u = getattr(msg, "usage", None)
+            if u is not None:
+                self._usage = {name: getattr(u, name, None) for name in (*_DELTA_COUNTS, "output_tokens")}
+                self._tier = getattr(u, "service_tier", None)
+                self._thinking = _thinking(u)
         elif kind == "message_delta":
-            self._stop = chunk.delta.stop_reason or self._stop
-            u = chunk.usage
+            self._stop = getattr(getattr(chunk, "delta", None), "stop_reason", None) or self._stop
+            u = getattr(chunk, "usage", None)
+            if u is None:
+                return
             counts = self._usage if self._usage is not None else {}
             self._usage = counts
-            counts["output_tokens"] = u.output_tokens
+            counts["output_tokens"] = getattr(u, "output_tokens", None)
             for name in _DELTA_COUNTS:
                 value = getattr(u, name, None)
                 if value is not None:
@@ -115,20 +116,27 @@ class MessageStreamAccumulator:
     def _parts(self) -> list[Part]:
         out: list[Part] = []
         for _, (block, deltas) in sorted(self._blocks.items()):
-            kind, joined = block.type, "".join(deltas)
+            kind, joined = getattr(block, "type", None), "".join(deltas)
+            if not isinstance(kind, str):
+                continue
             if kind == "text":
-                out.append(text_part((block.text or "") + joined))
+                out.append(text_part(_str(getattr(block, "text", None)) + joined))
             elif kind == "thinking":
-                out.append(reasoning_part((block.thinking or "") + joined))
+                out.append(reasoning_part(_str(getattr(block, "thinking", None)) + joined))
             elif kind in ("tool_use", "server_tool_use"):
-                args = parse_json(joined) if joined else plain(block.input)
+                args = parse_json(joined) if joined else plain(getattr(block, "input", None))
+                call_id, name = getattr(block, "id", None), _str(getattr(block, "name", None))
                 if kind == "tool_use":
-                    out.append(tool_call_part(block.id, block.name, args))
+                    out.append(tool_call_part(call_id, name, args))
                 else:
-                    out.append(server_tool_call_part(block.id, block.name, arguments=args))
+                    out.append(server_tool_call_part(call_id, name, arguments=args))
             else:
                 out.extend(block_parts(block))
         return out
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _thinking(u: Any) -> int | None:

@@ -96,9 +96,12 @@ class ChatAccumulator:
                 if isinstance(piece, str):
                     texts.setdefault(index, []).append(piece)
             for call in getattr(delta, "tool_calls", None) or ():
+                call_index = getattr(call, "index", 0)
+                if not isinstance(call_index, int):  # malformed chunk: not a call we can place
+                    continue
                 _fold_call(
                     calls.setdefault(index, {}),
-                    getattr(call, "index", 0),
+                    call_index,
                     getattr(call, "id", None),
                     getattr(call, "function", None),
                 )
