@@ -198,6 +198,8 @@ def interleaved(
         proc = Proc(name, python, capture, core)
         if proc.error:
             errors[name] = proc.error
+            if "No module named" in proc.error:
+                errors[name] += " (not installed in .venv-peers: see `make bench-peers`)"
             proc.close()
         else:
             procs[name] = proc
@@ -382,11 +384,10 @@ def main() -> None:
         emit()
         for name, summary in summaries.items():
             if "openai stream 50 chunks" in summary:
-                per_chunk = (
-                    summary["openai stream 50 chunks"]["added"] - summary["openai stream 1 chunk"]["added"]
-                ) / 49
+                s50, s1 = summary["openai stream 50 chunks"], summary["openai stream 1 chunk"]
+                per_chunk = (s50["added"] - s1["added"]) / 49
                 emit(
-                    f"\nper streamed chunk, {name}: {per_chunk:.2f} µs (50-chunk minus 1-chunk stream, ÷ 49)"
+                    f"- per streamed chunk, {name}: {per_chunk:.2f} µs (50-chunk minus 1-chunk stream, ÷ 49)"
                 )
         for name, error in errors.items():
             emit(f"- {name}: did not run: {error}")
@@ -401,6 +402,11 @@ def main() -> None:
             continue
         seconds, sdks = import_time(name, python, args.import_runs)
         emit(f"| {name} | {seconds * 1e3:.1f} | {sdks} |")
+    emit()
+    emit(
+        "The floor and the peers patch at once, so their figure includes importing the provider SDKs;"
+        " genai_otel registers import hooks and must import none."
+    )
 
     emit()
     emit(f"## RSS growth over {args.rss_calls} openai chat calls (after 2000 warm-up calls)")
