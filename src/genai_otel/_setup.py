@@ -25,7 +25,7 @@ from .config import Settings, public_endpoint
 logger = logging.getLogger("genai_otel")
 
 #: Seconds the exit handler waits for a final export before letting the process go.
-EXIT_TIMEOUT = 1.5
+EXIT_TIMEOUT = 1.0
 
 _owned: list[Any] = []
 
