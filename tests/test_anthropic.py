@@ -38,6 +38,7 @@ from bodies.anthropic_bodies import (
 )
 from replay import Replay, Reply, sse_events
 from sampling import RecordingSampler, instrument_with_sampler
+from spans import span_attrs
 
 #: Obviously fake, but shaped like a real key so a leak would be recognisable.
 API_KEY = "sk-ant-api03-FAKEFAKEFAKEFAKE-test-key-not-real-0000000000000000-AAAAAAAA"
@@ -266,19 +267,6 @@ def metric_attrs(**extra: Any) -> dict[str, Any]:
         "server.port": 443,
         **extra,
     }
-
-
-def span_attrs(span: Any, streamed: bool) -> dict[str, Any]:
-    """The span's attributes less the time to first chunk, which is checked here: present (and
-    within the span) exactly when the call streamed."""
-    attrs = dict(span.attributes)
-    ttfc = attrs.pop("gen_ai.response.time_to_first_chunk", None)
-    if streamed:
-        assert isinstance(ttfc, float)
-        assert 0 < ttfc <= (span.end_time - span.start_time) / 1e9
-    else:
-        assert ttfc is None
-    return attrs
 
 
 def one_point(otel: Any, name: str) -> Any:

@@ -30,6 +30,7 @@ import genai_otel
 from bodies import openai_bodies as b
 from replay import Replay, Reply, sse_events
 from sampling import RecordingSampler, instrument_with_sampler
+from spans import span_attrs
 
 #: Obviously fake, shaped like a real project key.
 API_KEY = "sk-test-FAKEFAKEFAKEFAKE-not-a-real-key-0000000000"
@@ -311,19 +312,6 @@ def chat_response(*reasons: str, model: str = b.RESPONSE_MODEL, tokens: dict[str
     }
 
 
-def span_attrs(span: Any, stream: bool) -> dict[str, Any]:
-    """The span's attributes less the time to first chunk, which is checked here: a float within
-    the span exactly when the call streamed."""
-    attrs = dict(span.attributes)
-    ttfc = attrs.pop("gen_ai.response.time_to_first_chunk", None)
-    if stream:
-        assert isinstance(ttfc, float)
-        assert 0 < ttfc <= (span.end_time - span.start_time) / 1e9
-    else:
-        assert ttfc is None
-    return attrs
-
-
 def assert_client_span(span: Any, name: str) -> None:
     assert span.name == name
     assert span.kind is SpanKind.CLIENT
@@ -381,7 +369,7 @@ async def test_chat_stream_reports_usage_only_with_include_usage(otel, asynchron
     mode = Mode(asynchronous, stream=True)
     await run_chat(otel, mode, include_usage=False)
     expected = {k: v for k, v in chat_response().items() if not k.startswith("gen_ai.usage.")}
-    assert span_attrs(otel.span(), stream=True) == {**chat_start(True), **expected}
+    assert span_attrs(otel.span(), streamed=True) == {**chat_start(True), **expected}
 
 
 CHAT_CASES = [
@@ -551,7 +539,7 @@ async def test_chat_parse(otel, asynchronous):
     span = otel.span()  # .parse() posts itself: one span, not one per layer
     assert_client_span(span, f"chat {b.MODEL}")
     expected = {**chat_start(False, **{"gen_ai.output.type": "json"}), **chat_response(tokens=usage(42, 12))}
-    assert span_attrs(span, stream=False) == expected
+    assert span_attrs(span, streamed=False) == expected
 
 
 @pytest.mark.parametrize("consume", ["all", "one-event"])
@@ -584,10 +572,10 @@ async def test_chat_stream_helper_one_span_ended_by_the_with_block(otel, asynchr
         assert final is not None and final.choices[0].message.parsed == Weather(
             city="Paris", temperature_c=18
         )
-        assert span_attrs(span, stream=True) == {**start, **chat_response(tokens=usage(42, 12))}
+        assert span_attrs(span, streamed=True) == {**start, **chat_response(tokens=usage(42, 12))}
     else:  # cut off after the first chunk: no finish reason arrived, no usage
         expected = {k: v for k, v in chat_response("error").items() if not k.startswith("gen_ai.usage.")}
-        assert span_attrs(span, stream=True) == {**start, **expected}
+        assert span_attrs(span, streamed=True) == {**start, **expected}
 
 
 # --- responses ----------------------------------------------------------------------------------------
@@ -787,7 +775,7 @@ async def test_responses_stream_failure_reported_in_band(otel, asynchronous, sse
     span = otel.span()
     assert span.status.status_code is StatusCode.ERROR
     assert span.status.description == error_type
-    attrs = span_attrs(span, stream=True)
+    attrs = span_attrs(span, streamed=True)
     # the last snapshot's tier: "auto" (the request's) while in progress; see the cut-off helper test
     attrs.pop("openai.response.service_tier", None)
     assert attrs == {**responses_start(True), **expected, "error.type": error_type}
@@ -810,7 +798,7 @@ async def test_responses_parse(otel, asynchronous):
         **responses_start(False, **{"gen_ai.output.type": "json"}),
         **responses_response("stop", "gpt-4.1-2025-04-14", 40, 12),
     }
-    assert span_attrs(span, stream=False) == expected
+    assert span_attrs(span, streamed=False) == expected
 
 
 @pytest.mark.parametrize("consume", ["all", "one-event"])
@@ -844,7 +832,7 @@ async def test_responses_stream_helper_one_span_ended_by_the_with_block(otel, as
             "gen_ai.response.model": "gpt-4.1-2025-04-14",
             "gen_ai.response.finish_reasons": ("error",),
         }
-    attrs = span_attrs(span, stream=True)
+    attrs = span_attrs(span, streamed=True)
     if consume != "all":
         # the in-progress snapshot's service_tier is the requested "auto", not a tier served; not asserted
         attrs.pop("openai.response.service_tier", None)

@@ -98,7 +98,7 @@ def span_details(span: ReadableSpan, arrow: str = "→") -> tuple[list[str], str
     """The plain-text fields after name and duration, and the error text (or None)."""
     attrs = span.attributes or {}
     fields: list[str] = []
-    provider = attrs.get(sc.PROVIDER_NAME) or attrs.get("gen_ai.system")
+    provider = attrs.get(sc.PROVIDER_NAME) or attrs.get(sc.SYSTEM_DEPRECATED)
     if provider:
         fields.append(str(provider))
     requested, responded = attrs.get(sc.REQUEST_MODEL), attrs.get(sc.RESPONSE_MODEL)

@@ -19,6 +19,7 @@ SERVER_PORT = "server.port"
 # --- gen_ai span attributes --------------------------------------------------------------------
 OPERATION_NAME = "gen_ai.operation.name"
 PROVIDER_NAME = "gen_ai.provider.name"
+SYSTEM_DEPRECATED = "gen_ai.system"  # read only, from older instrumentations' spans
 CONVERSATION_ID = "gen_ai.conversation.id"
 OUTPUT_TYPE = "gen_ai.output.type"
 PROMPT_NAME = "gen_ai.prompt.name"
