@@ -183,13 +183,12 @@ def _openai_create(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     return result
 
 
-class _OpenAIStream(wrapt.ObjectProxy):
+class _Stream(wrapt.ObjectProxy):
+    """The stream shell both floor streams share: iteration, failure, close, end once."""
+
     def __init__(self, stream: Any, call: _Call) -> None:
         super().__init__(stream)
         self._self_call = call
-        self._self_last: Any = None
-        self._self_usage: Any = None
-        self._self_finish: str | None = None
         self._self_text: list[str] = []
         self._self_done = False
 
@@ -208,6 +207,35 @@ class _OpenAIStream(wrapt.ObjectProxy):
                 self._self_call.fail(exc)
             raise
         self._self_call.chunk()
+        self._self_observe(chunk)
+        return chunk
+
+    def close(self) -> Any:
+        try:
+            return self.__wrapped__.close()
+        finally:
+            self._self_end()
+
+    def _self_end(self) -> None:
+        if not self._self_done:
+            self._self_done = True
+            self._self_finish_call()
+
+    def _self_observe(self, chunk: Any) -> None:
+        raise NotImplementedError
+
+    def _self_finish_call(self) -> None:
+        raise NotImplementedError
+
+
+class _OpenAIStream(_Stream):
+    def __init__(self, stream: Any, call: _Call) -> None:
+        super().__init__(stream, call)
+        self._self_last: Any = None
+        self._self_usage: Any = None
+        self._self_finish: str | None = None
+
+    def _self_observe(self, chunk: Any) -> None:
         self._self_last = chunk
         if chunk.usage is not None:
             self._self_usage = chunk.usage
@@ -216,12 +244,8 @@ class _OpenAIStream(wrapt.ObjectProxy):
                 self._self_finish = choice.finish_reason
             if _state["capture"] and choice.delta.content:
                 self._self_text.append(choice.delta.content)
-        return chunk
 
-    def _self_end(self) -> None:
-        if self._self_done:
-            return
-        self._self_done = True
+    def _self_finish_call(self) -> None:
         last, usage = self._self_last, self._self_usage
         inp = usage.prompt_tokens if usage is not None else 0
         out = usage.completion_tokens if usage is not None else 0
@@ -239,12 +263,6 @@ class _OpenAIStream(wrapt.ObjectProxy):
         if _state["capture"]:
             attrs["gen_ai.output.messages"] = _output_json("".join(self._self_text), None)
         self._self_call.end(attrs, metric, inp, out)
-
-    def close(self) -> Any:
-        try:
-            return self.__wrapped__.close()
-        finally:
-            self._self_end()
 
 
 # --- Anthropic messages -------------------------------------------------------------------------------
@@ -279,31 +297,14 @@ def _anthropic_create(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> An
     return result
 
 
-class _AnthropicStream(wrapt.ObjectProxy):
+class _AnthropicStream(_Stream):
     def __init__(self, stream: Any, call: _Call) -> None:
-        super().__init__(stream)
-        self._self_call = call
+        super().__init__(stream, call)
         self._self_message: Any = None
         self._self_stop: str | None = None
         self._self_output = 0
-        self._self_text: list[str] = []
-        self._self_done = False
 
-    def __iter__(self) -> Any:
-        return self
-
-    def __next__(self) -> Any:
-        try:
-            event = next(self.__wrapped__)
-        except StopIteration:
-            self._self_end()
-            raise
-        except BaseException as exc:
-            if not self._self_done:
-                self._self_done = True
-                self._self_call.fail(exc)
-            raise
-        self._self_call.chunk()
+    def _self_observe(self, event: Any) -> None:
         kind = event.type
         if kind == "message_start":
             self._self_message = event.message
@@ -312,12 +313,8 @@ class _AnthropicStream(wrapt.ObjectProxy):
             self._self_output = event.usage.output_tokens
         elif kind == "content_block_delta" and _state["capture"] and event.delta.type == "text_delta":
             self._self_text.append(event.delta.text)
-        return event
 
-    def _self_end(self) -> None:
-        if self._self_done:
-            return
-        self._self_done = True
+    def _self_finish_call(self) -> None:
         attrs: dict[str, Any] = {}
         metric: dict[str, Any] = {}
         inp = out = 0
@@ -332,12 +329,6 @@ class _AnthropicStream(wrapt.ObjectProxy):
         if _state["capture"]:
             attrs["gen_ai.output.messages"] = _output_json("".join(self._self_text), self._self_stop)
         self._self_call.end(attrs, metric, inp, out)
-
-    def close(self) -> Any:
-        try:
-            return self.__wrapped__.close()
-        finally:
-            self._self_end()
 
 
 # --- instrument / uninstrument ------------------------------------------------------------------------
