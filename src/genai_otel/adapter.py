@@ -11,6 +11,12 @@ What the engine guarantees an adapter:
   costs telemetry, never the user's call.
 - ``request_content`` / ``ChunkAccumulator(capture=True)`` / ``ResponseInfo.output_messages``
   matter only when content capture is on; message conversion is skipped otherwise.
+- Adapter functions see the call's arguments as one mapping: keywords, plus the positional
+  arguments named by ``PatchTarget.positional``.
+- One LLM call is one span: while a genai_otel inference span is current, every other
+  inference or embeddings target passes through untraced (a router such as LiteLLM calling an
+  SDK that genai_otel also patches). A tool the SDK runs (``EXECUTE_TOOL`` targets) opens a new
+  scope, so an LLM call made inside a tool is traced again.
 
 Message parts are plain dicts shaped like the GenAI semconv JSON schema; build them with the
 helpers at the bottom of this module so every provider spells them the same way.
@@ -32,6 +38,7 @@ __all__ = [
     "RequestContent",
     "RequestInfo",
     "ResponseInfo",
+    "ToolCall",
     "Usage",
     "blob_part",
     "file_part",
@@ -56,6 +63,13 @@ CHAT = "chat"
 TEXT_COMPLETION = "text_completion"
 EMBEDDINGS = "embeddings"
 GENERATE_CONTENT = "generate_content"
+#: A tool the SDK itself runs (automatic function calling): an INTERNAL span, see ``ToolCall``.
+EXECUTE_TOOL = "execute_tool"
+#: Not in semconv-genai yet (proposed in semantic-conventions-genai#253); a client operation
+#: that is neither inference nor embeddings: duration metric only, no token metrics.
+RERANK = "rerank"
+#: Operations whose spans are inference spans (token metrics, ``gen_ai.client.inference.*``).
+INFERENCE_OPERATIONS = frozenset((CHAT, TEXT_COMPLETION, GENERATE_CONTENT))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +83,8 @@ class PatchTarget:
     ``__enter__``; ``raw_stream_attr`` names the attribute of the entered object that holds the
     SDK's raw event stream, which the engine observes through its stream proxy.
     ``min_version`` gates the target on the SDK's distribution version.
+    ``positional`` names the method's positional parameters in order (after ``self``), so a
+    call like ``client.chat("llama3", messages)`` reaches the adapter as keywords.
     """
 
     module: str
@@ -79,6 +95,7 @@ class PatchTarget:
     stream_manager: bool = False
     raw_stream_attr: str = ""
     min_version: str | None = None
+    positional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +169,18 @@ class ResponseInfo:
     error_type: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """A tool the SDK runs on the caller's behalf (``EXECUTE_TOOL`` targets only).
+    ``arguments`` is exported only when content capture is on, like the tool's result."""
+
+    name: str
+    call_id: str | None = None
+    description: str | None = None
+    tool_type: str | None = "function"
+    arguments: Any = None
+
+
 class ChunkAccumulator(Protocol):
     """Folds a stream's chunks into one ``ResponseInfo``. One instance per stream.
 
@@ -170,13 +199,18 @@ class ProviderAdapter:
 
     - ``name``: the adapter's name (``"openai"``), used by ``providers=``/``exclude=``.
     - ``distribution``: the PyPI distribution whose version gates targets.
-    - ``parse_request(instance, kwargs, target)``: cheap; no content conversion.
+    - ``parse_request(instance, kwargs, target)``: cheap; no content conversion. ``None``
+      means "not an LLM call" (a generic dispatch method such as botocore's
+      ``_make_api_call`` serving another service): the call passes through untraced.
     - ``request_content(instance, kwargs, target)``: only when capturing content.
     - ``parse_response(result, target, capture)``: a non-streamed result; ``capture`` says
       whether to fill ``output_messages``.
     - ``new_accumulator(target, capture)``: a fresh ``ChunkAccumulator`` for one stream.
     - ``is_stream(result, target)``: whether a result must be observed as a stream.
     - ``unwrap(result, target)``: the parsed object inside a raw-response wrapper, or ``result``.
+    - ``replace_stream(result, target, wrap)``: ``result`` with its stream replaced by
+      ``wrap(stream)``; the default wraps ``result`` itself. For SDKs that return the stream
+      inside another object (Bedrock's ``{"stream": EventStream}``); return a new object.
     - ``is_raw_response(result, target)``: after ``unwrap``, a raw-response wrapper whose body
       the caller reads later through ``.parse()`` (``with_streaming_response``, async raw
       responses): the engine then observes that ``parse()``.
@@ -184,6 +218,8 @@ class ProviderAdapter:
       fully qualified exception class name.
     - ``error_response(exc, target)``: what a failed call still tells (an SDK that raises
       after a billed response carries it on the exception), or ``None``.
+    - ``parse_tool(instance, kwargs, target)``: for ``EXECUTE_TOOL`` targets, the tool about
+      to run, or ``None`` to let the call through untraced.
     - ``extra_patches``: ``(module, "Class.attr", wrapper)`` installed and removed with the
       targets, for coexistence with the SDK's own tracing. ``wrapper`` has wrapt's signature.
     """
@@ -191,13 +227,19 @@ class ProviderAdapter:
     name: str
     distribution: str
     targets: Sequence[PatchTarget]
-    parse_request: Callable[[Any, Mapping[str, Any], PatchTarget], RequestInfo]
+    parse_request: Callable[[Any, Mapping[str, Any], PatchTarget], RequestInfo | None]
     request_content: Callable[[Any, Mapping[str, Any], PatchTarget], RequestContent]
     parse_response: Callable[[Any, PatchTarget, bool], ResponseInfo]
     new_accumulator: Callable[[PatchTarget, bool], ChunkAccumulator]
     is_stream: Callable[[Any, PatchTarget], bool]
     unwrap: Callable[[Any, PatchTarget], Any] = lambda result, target: result
     is_raw_response: Callable[[Any, PatchTarget], bool] = lambda result, target: False
+    replace_stream: Callable[[Any, PatchTarget, Callable[[Any], Any]], Any] = lambda result, target, wrap: (
+        wrap(result)
+    )
+    parse_tool: Callable[[Any, Mapping[str, Any], PatchTarget], ToolCall | None] = (
+        lambda instance, kwargs, target: None
+    )
     error_type: Callable[[BaseException], str | None] = lambda exc: None
     error_response: Callable[[BaseException, PatchTarget], ResponseInfo | None] = lambda exc, target: None
     extra_patches: Sequence[tuple[str, str, Callable[..., Any]]] = ()

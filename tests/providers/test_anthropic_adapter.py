@@ -33,7 +33,7 @@ from bodies.anthropic_bodies import (
 )
 from genai_otel.adapter import RequestContent, RequestInfo, ResponseInfo, Usage
 from genai_otel.providers.anthropic import ADAPTER, TARGETS, suppress_sdk_span
-from replay import Replay, Reply, _ChunkedStream
+from replay import Replay, Reply, _Chunks2
 
 STABLE = "anthropic.resources.messages.messages"
 CREATE = next(t for t in TARGETS if t.module == STABLE and t.method == "Messages.create")
@@ -517,7 +517,7 @@ def test_unwrap_raw_sse_gives_the_cached_stream_and_leaves_unread_bodies_alone()
 def test_unwrap_does_not_read_a_with_streaming_response_body():
     def handler(request: httpx2.Request) -> httpx2.Response:
         # a body that arrives over the wire (replay's JSON replies are pre-read by httpx2)
-        return httpx2.Response(200, headers=HEADERS, stream=_ChunkedStream(json.dumps(TEXT)))
+        return httpx2.Response(200, headers=HEADERS, stream=_Chunks2(json.dumps(TEXT)))
 
     client = anthropic.Anthropic(
         api_key="sk-ant-test", http_client=httpx2.Client(transport=httpx2.MockTransport(handler))

@@ -4,7 +4,9 @@ The ``semconv`` setting picks the names: ``latest`` (semconv-genai v0.1.0:
 ``gen_ai.client.inference.*`` and ``gen_ai.client.embeddings.*``), ``legacy`` (v1.37–v1.41:
 ``gen_ai.client.operation.duration``, ``gen_ai.client.token.usage`` with ``gen_ai.token.type``)
 or ``both``. Token metrics are recorded on every inference, failures included: ``0`` tagged
-``gen_ai.token.modality="unknown"`` when the provider returned no usage.
+``gen_ai.token.modality="unknown"`` when the provider returned no usage. Operations that are
+neither inference nor embeddings (rerank) record ``gen_ai.client.operation.duration`` only;
+tools the SDK runs record ``gen_ai.execute_tool.duration``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from opentelemetry.metrics import Meter
 
-from ..adapter import EMBEDDINGS, Usage
+from ..adapter import EMBEDDINGS, INFERENCE_OPERATIONS, Usage
 from . import semconv as sc
 
 
@@ -50,8 +52,10 @@ class Instruments:
             self.op_output = _histogram(meter, sc.M_OPERATION_OUTPUT, "{token}", "Output tokens per call", t)
             self.emb_duration = _histogram(meter, sc.M_EMBEDDINGS_DURATION, "s", "Embeddings duration", d)
             self.emb_input = _histogram(meter, sc.M_EMBEDDINGS_INPUT, "{token}", "Embeddings input tokens", t)
+            self.tool_duration = _histogram(meter, sc.M_EXECUTE_TOOL_DURATION, "s", "Tool run duration", d)
+        # legacy inference duration, and in every mode the duration of non-inference operations
+        self.op_duration = _histogram(meter, sc.M_OPERATION_DURATION, "s", "GenAI operation duration", d)
         if self.legacy:
-            self.legacy_duration = _histogram(meter, sc.M_LEGACY_DURATION, "s", "GenAI operation duration", d)
             self.legacy_tokens = _histogram(meter, sc.M_LEGACY_TOKEN_USAGE, "{token}", "Tokens used", t)
             self.legacy_ttfc = _histogram(meter, sc.M_LEGACY_TTFC, "s", "Time to the first streamed chunk", d)
             self.legacy_tpoc = _histogram(meter, sc.M_LEGACY_TPOC, "s", "Time between streamed chunks", d)
@@ -68,6 +72,9 @@ class Instruments:
         stream_attrs = {k: v for k, v in attrs.items() if k != sc.ERROR_TYPE} if ttfc is not None else attrs
         if not self.chunk_metrics:
             chunk_gaps = ()
+        if operation != EMBEDDINGS and operation not in INFERENCE_OPERATIONS:  # e.g. rerank
+            self.op_duration.record(duration, attrs)
+            return
         if self.latest:
             if operation == EMBEDDINGS:
                 self.emb_duration.record(duration, attrs)
@@ -81,7 +88,7 @@ class Instruments:
                     for gap in chunk_gaps:
                         self.tpoc.record(gap, stream_attrs)
         if self.legacy:
-            self.legacy_duration.record(duration, attrs)
+            self.op_duration.record(duration, attrs)
             if usage is not None:
                 for token_type, count in (
                     (sc.TOKEN_TYPE_INPUT, usage.input_tokens),
@@ -93,6 +100,16 @@ class Instruments:
                 self.legacy_ttfc.record(ttfc, stream_attrs)
                 for gap in chunk_gaps:
                     self.legacy_tpoc.record(gap, stream_attrs)
+
+    def record_tool(self, name: str, tool_type: str | None, error_type: str | None, duration: float) -> None:
+        if not self.latest:
+            return
+        attrs = {sc.OPERATION_NAME: "execute_tool", sc.TOOL_NAME: name}
+        if tool_type:
+            attrs[sc.TOOL_TYPE] = tool_type
+        if error_type:
+            attrs[sc.ERROR_TYPE] = error_type
+        self.tool_duration.record(duration, attrs)
 
     def _record_usage(self, attrs: Mapping[str, Any], usage: Usage | None) -> None:
         if usage is None:

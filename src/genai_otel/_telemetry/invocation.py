@@ -25,6 +25,9 @@ from .completion_hook import run_completion_hook
 from .redaction import scrub_secrets
 from .telemetry import Telemetry, error_type_of
 
+#: Set in the context of every current inference span: nested inference targets pass through.
+INFERENCE_SCOPE = otel_context.create_key("genai_otel.inference_scope")
+
 
 class Invocation:
     __slots__ = (
@@ -68,6 +71,8 @@ class Invocation:
         """Parse the request and start the span; ``None`` (and the call goes on untraced) on failure."""
         with guard(f"{adapter.name}: parse request"):
             request = adapter.parse_request(instance, kwargs, target)
+            if request is None:  # not an LLM call (a generic dispatcher serving something else)
+                return None
             content = None
             if tel.capture:
                 with guard(f"{adapter.name}: read request content"):
@@ -77,7 +82,8 @@ class Invocation:
 
     # --- context --------------------------------------------------------------------------------
     def attach(self) -> object:
-        return otel_context.attach(trace.set_span_in_context(self.span))
+        ctx = trace.set_span_in_context(self.span)
+        return otel_context.attach(otel_context.set_value(INFERENCE_SCOPE, True, ctx))
 
     @staticmethod
     def detach(token: object) -> None:

@@ -44,6 +44,14 @@ RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons"
 RESPONSE_TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk"
 EMBEDDINGS_DIMENSION_COUNT = "gen_ai.embeddings.dimension.count"
 
+# execute_tool spans (gen-ai-spans.md); arguments and result are opt-in content
+TOOL_NAME = "gen_ai.tool.name"
+TOOL_CALL_ID = "gen_ai.tool.call.id"
+TOOL_TYPE = "gen_ai.tool.type"
+TOOL_DESCRIPTION = "gen_ai.tool.description"
+TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments"
+TOOL_CALL_RESULT = "gen_ai.tool.call.result"
+
 USAGE_INPUT_TOKENS = "gen_ai.usage.input_tokens"
 USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens"
 USAGE_CACHE_READ_INPUT_TOKENS = "gen_ai.usage.cache_read.input_tokens"
@@ -84,6 +92,7 @@ PROVIDER_GCP_VERTEX_AI = "gcp.vertex_ai"
 PROVIDER_DEEPSEEK = "deepseek"
 PROVIDER_GROQ = "groq"
 PROVIDER_MISTRAL_AI = "mistral_ai"
+PROVIDER_COHERE = "cohere"
 PROVIDER_MOONSHOT_AI = "moonshot_ai"
 PROVIDER_PERPLEXITY = "perplexity"
 PROVIDER_X_AI = "x_ai"
@@ -124,9 +133,12 @@ M_OPERATION_INPUT = "gen_ai.client.inference.operation.input_tokens"
 M_OPERATION_OUTPUT = "gen_ai.client.inference.operation.output_tokens"
 M_EMBEDDINGS_DURATION = "gen_ai.client.embeddings.duration"
 M_EMBEDDINGS_INPUT = "gen_ai.client.embeddings.operation.input_tokens"
+#: non-inference client operations (rerank); SHOULD NOT be reported for inference
+M_OPERATION_DURATION = "gen_ai.client.operation.duration"
+M_EXECUTE_TOOL_DURATION = "gen_ai.execute_tool.duration"
 
 # legacy (semconv v1.37-v1.41)
-M_LEGACY_DURATION = "gen_ai.client.operation.duration"
+M_LEGACY_DURATION = M_OPERATION_DURATION  # one name, one instrument
 M_LEGACY_TOKEN_USAGE = "gen_ai.client.token.usage"
 M_LEGACY_TTFC = "gen_ai.client.operation.time_to_first_chunk"
 M_LEGACY_TPOC = "gen_ai.client.operation.time_per_output_chunk"

@@ -51,6 +51,10 @@ class StreamProxy(wrapt.ObjectProxy):
         self._self_inv = invocation
         self._self_acc = accumulator
         self._self_response: Any = None
+        # An iterator is advanced directly; a plain iterable (only ``__iter__``, like botocore's
+        # EventStream) gets its iterator on first use.
+        self._self_it: Any = stream if hasattr(type(stream), "__next__") else None
+        self._self_ait: Any = stream if hasattr(type(stream), "__anext__") else None
 
     # --- lifecycle ---------------------------------------------------------------------------------
     def _self_end(self, exc: BaseException | None) -> None:
@@ -87,7 +91,9 @@ class StreamProxy(wrapt.ObjectProxy):
 
     def __next__(self) -> Any:
         try:
-            chunk = self.__wrapped__.__next__()
+            if self._self_it is None:
+                self._self_it = iter(self.__wrapped__)
+            chunk = self._self_it.__next__()
         except StopIteration:
             self._self_end(None)
             raise
@@ -108,7 +114,8 @@ class StreamProxy(wrapt.ObjectProxy):
             self._self_end(exc)
 
     def close(self) -> Any:
-        result = self.__wrapped__.close()
+        close = getattr(self.__wrapped__, "close", None)
+        result = close() if close is not None else None
         if inspect.isawaitable(result):  # AsyncStream.close is a coroutine
             return self._self_await_then_end(result)
         self._self_end(None)
@@ -126,7 +133,9 @@ class StreamProxy(wrapt.ObjectProxy):
 
     async def __anext__(self) -> Any:
         try:
-            chunk = await self.__wrapped__.__anext__()
+            if self._self_ait is None:
+                self._self_ait = self.__wrapped__.__aiter__()
+            chunk = await self._self_ait.__anext__()
         except StopAsyncIteration:
             self._self_end(None)
             raise
