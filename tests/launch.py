@@ -108,6 +108,8 @@ class Run:
     stdout: str
     stderr: str
     seconds: float
+    #: wall-clock time (``time.time()``) when the process had ended
+    ended: float = 0.0
 
     def check(self) -> Run:
         assert self.returncode == 0, f"exit {self.returncode}\n{self.stdout[-3000:]}\n{self.stderr[-3000:]}"
@@ -117,7 +119,7 @@ class Run:
 def run(argv: list[str], env: dict[str, str], cwd: Path, timeout: float = 120) -> Run:
     started = time.monotonic()
     done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
-    return Run(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+    return Run(done.returncode, done.stdout, done.stderr, time.monotonic() - started, time.time())
 
 
 def write_app(directory: Path, name: str = "app.py", source: str = APP) -> Path:

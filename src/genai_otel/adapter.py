@@ -142,6 +142,9 @@ class RequestInfo:
     prompt_version: str | None = None
     #: Vendor attributes (``openai.*``, ``anthropic.*``); keys come from the semconv module.
     attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
+    #: The operation, where one target serves several (Bedrock's ``InvokeModel`` does chat,
+    #: text completion and embeddings); ``None`` means ``PatchTarget.operation``.
+    operation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

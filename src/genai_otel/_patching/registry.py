@@ -40,6 +40,11 @@ logger = logging.getLogger("genai_otel")
 ADAPTERS: dict[str, tuple[str, str]] = {
     "openai": ("openai", "genai_otel.providers.openai"),
     "anthropic": ("anthropic", "genai_otel.providers.anthropic"),
+    "google_genai": ("google.genai", "genai_otel.providers.google_genai"),
+    "huggingface": ("huggingface_hub.inference", "genai_otel.providers.huggingface"),
+    "mistral": ("mistralai.client", "genai_otel.providers.mistral"),
+    "cohere": ("cohere", "genai_otel.providers.cohere"),
+    "ollama": ("ollama", "genai_otel.providers.ollama"),
 }
 
 # what a patch is for: lifted around a peer's (un)instrument only when it is a TARGET

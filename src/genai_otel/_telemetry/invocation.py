@@ -48,7 +48,7 @@ class Invocation:
         self.target = target
         self.request = request
         self.content = content
-        self.operation = target.operation
+        self.operation = request.operation or target.operation
         self._done = False
         self.first_chunk: float | None = None
         self.last_chunk = 0.0

@@ -1,0 +1,109 @@
+"""Readers shared by the Hugging Face surfaces. Pure functions, no SDK import.
+
+The SDK's inference types (``ChatCompletionOutput``, ``TextGenerationStreamOutput``, the input
+message classes) are dataclasses that are also ``dict`` subclasses; fields a type does not declare
+(``prompt_tokens_details`` from an OpenAI-compatible upstream) are kept as attributes, while the
+parent's dict copy of a nested object has lost them, so ``get`` reads attributes first and falls
+back to the mapping (plain dicts from the caller). Only lists and tuples are ever
+iterated: a caller's one-shot iterator belongs to the SDK.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from genai_otel.adapter import Part, Usage, text_part, tool_call_part
+
+#: Chat finish reasons in the semconv vocabulary where the OpenAI wire API has a synonym (as the
+#: openai adapter maps them); TGI's own (``eos_token``, ``stop_sequence``) pass through.
+_FINISH_REASONS = {"tool_calls": "tool_call", "function_call": "tool_call"}
+
+
+def get(obj: Any, key: str) -> Any:
+    """``obj.key``, else ``obj[key]``. Attributes first: a nested inference type's dict items are
+    an ``asdict`` copy made at construction, which drops its undeclared fields."""
+    if type(obj) is dict:
+        return obj.get(key)
+    value = getattr(obj, key, None)
+    if value is None and isinstance(obj, Mapping):
+        return obj.get(key)
+    return value
+
+
+def seq(value: Any) -> list[Any] | tuple[Any, ...]:
+    return value if isinstance(value, (list, tuple)) else ()
+
+
+def text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def integer(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def num(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def passed(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments the caller passed: ``None`` means "not passed" in this SDK. A new dict."""
+    return {k: v for k, v in kwargs.items() if v is not None} if isinstance(kwargs, Mapping) else {}
+
+
+def strings(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    return [s for s in seq(value) if isinstance(s, str)] or None
+
+
+def finish_reason(value: Any) -> str | None:
+    return _FINISH_REASONS.get(value, value) if isinstance(value, str) and value else None
+
+
+def json_or_text(value: Any) -> Any:
+    """Tool-call arguments: a JSON string decoded when it is valid JSON; TGI sends an object."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def tool_call(call: Any) -> Part:
+    function = get(call, "function")
+    return tool_call_part(
+        text(get(call, "id")), text(get(function, "name")) or "", json_or_text(get(function, "arguments"))
+    )
+
+
+def chat_usage(u: Any) -> Usage | None:
+    """``prompt_tokens`` already includes cached tokens (OpenAI wire semantics); the details
+    blocks are read only when an OpenAI-compatible upstream sent them."""
+    if u is None:
+        return None
+    prompt, completion = get(u, "prompt_tokens_details"), get(u, "completion_tokens_details")
+    return Usage(
+        input_tokens=integer(get(u, "prompt_tokens")),
+        output_tokens=integer(get(u, "completion_tokens")),
+        cache_read_input_tokens=integer(get(prompt, "cached_tokens")) if prompt is not None else None,
+        reasoning_output_tokens=integer(get(completion, "reasoning_tokens"))
+        if completion is not None
+        else None,
+    )
+
+
+def joined_text(content: Any) -> Any:
+    """A tool result: the string, the text of a list of text chunks, or as sent."""
+    if isinstance(content, (list, tuple)):
+        texts = [get(c, "text") for c in content]
+        if texts and all(isinstance(t, str) for t in texts):
+            return "".join(texts)
+    return content
+
+
+def text_parts(value: Any) -> list[Part]:
+    return [text_part(value)] if isinstance(value, str) and value else []
