@@ -1,10 +1,12 @@
 """The floor: a minimal hand-written instrumentation doing the same work as genai_otel.
 
 A ``wrapt`` wrapper on openai's ``Completions.create`` and anthropic's ``Messages.create``
-(plain and ``stream=True``) that creates the same span, with the same attributes, and records
-the same metric points genai_otel records for the benchmark's workloads: no guards, no adapter
-layer, no generality beyond these two methods. ``python benchmarks/floor.py`` exports both into
-in-memory exporters and prints the comparison.
+(plain and ``stream=True``) and on their async twins ``AsyncCompletions.create`` and
+``AsyncMessages.create`` (plain only: async streams are not a workload) that creates the same
+span, with the same attributes, and records the same metric points genai_otel records for the
+benchmark's workloads: no guards, no adapter layer, no generality beyond these methods.
+``python benchmarks/floor.py`` exports every workload through both into in-memory exporters and
+prints the comparison.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ TOKEN_BUCKETS = [4**i for i in range(14)]
 
 _OPENAI = ("openai.resources.chat.completions.completions", "Completions.create")
 _ANTHROPIC = ("anthropic.resources.messages.messages", "Messages.create")
+_OPENAI_ASYNC = ("openai.resources.chat.completions.completions", "AsyncCompletions.create")
+_ANTHROPIC_ASYNC = ("anthropic.resources.messages.messages", "AsyncMessages.create")
+_TARGETS = (_OPENAI, _ANTHROPIC, _OPENAI_ASYNC, _ANTHROPIC_ASYNC)
 
 _state: dict[str, Any] = {}
 
@@ -70,7 +75,7 @@ def _messages_json(messages: Any, system: Any = None) -> str:
 
 
 def _output_json(text: str, finish_reason: str | None) -> str:
-    msg: dict[str, Any] = {"role": "assistant", "parts": [{"type": "text", "content": text}]}
+    msg: dict[str, Any] = {"role": "assistant", "parts": [{"type": "text", "content": text}] if text else []}
     if finish_reason is not None:
         msg["finish_reason"] = finish_reason
     return json.dumps([msg], separators=(",", ":"), ensure_ascii=False)
@@ -145,6 +150,22 @@ def _call(call: _Call, wrapped: Any, args: Any, kwargs: Any) -> Any:
         otel_context.detach(token)
 
 
+async def _acall(call: _Call, wrapped: Any, args: Any, kwargs: Any) -> Any:
+    token = otel_context.attach(trace.set_span_in_context(call.span))
+    try:
+        return await wrapped(*args, **kwargs)
+    except BaseException as exc:
+        call.fail(exc)
+        raise
+    finally:
+        otel_context.detach(token)
+
+
+def _no_async_stream(kwargs: Any) -> None:
+    if kwargs.get("stream"):
+        raise NotImplementedError("floor: async streams are not a benchmark workload")
+
+
 # --- OpenAI chat completions ------------------------------------------------------------------------
 def _openai_response(resp: Any, attrs: dict[str, Any], metric: dict[str, Any]) -> None:
     for key, value in (
@@ -157,7 +178,16 @@ def _openai_response(resp: Any, attrs: dict[str, Any], metric: dict[str, Any]) -
 
 def _openai_create(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     call = _Call("openai", instance, kwargs, {"openai.api.type": "chat_completions"})
-    result = _call(call, wrapped, args, kwargs)
+    return _openai_result(call, _call(call, wrapped, args, kwargs), kwargs)
+
+
+async def _openai_acreate(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    _no_async_stream(kwargs)
+    call = _Call("openai", instance, kwargs, {"openai.api.type": "chat_completions"})
+    return _openai_result(call, await _acall(call, wrapped, args, kwargs), kwargs)
+
+
+def _openai_result(call: _Call, result: Any, kwargs: Any) -> Any:
     if kwargs.get("stream"):
         return _OpenAIStream(result, call)
     usage = result.usage
@@ -281,7 +311,16 @@ def _anthropic_usage(usage: Any, attrs: dict[str, Any]) -> tuple[int, int]:
 
 def _anthropic_create(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     call = _Call("anthropic", instance, kwargs, {})
-    result = _call(call, wrapped, args, kwargs)
+    return _anthropic_result(call, _call(call, wrapped, args, kwargs), kwargs)
+
+
+async def _anthropic_acreate(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    _no_async_stream(kwargs)
+    call = _Call("anthropic", instance, kwargs, {})
+    return _anthropic_result(call, await _acall(call, wrapped, args, kwargs), kwargs)
+
+
+def _anthropic_result(call: _Call, result: Any, kwargs: Any) -> Any:
     if kwargs.get("stream"):
         return _AnthropicStream(result, call)
     attrs = {
@@ -343,12 +382,14 @@ def instrument(
     _state["capture"] = capture_content
     wrapt.wrap_function_wrapper(*_OPENAI, _openai_create)
     wrapt.wrap_function_wrapper(*_ANTHROPIC, _anthropic_create)
+    wrapt.wrap_function_wrapper(*_OPENAI_ASYNC, _openai_acreate)
+    wrapt.wrap_function_wrapper(*_ANTHROPIC_ASYNC, _anthropic_acreate)
 
 
 def uninstrument() -> None:
     import importlib
 
-    for module, attr in (_OPENAI, _ANTHROPIC):
+    for module, attr in _TARGETS:
         cls_name, method = attr.split(".")
         cls = getattr(importlib.import_module(module), cls_name)
         wrapped = cls.__dict__[method]
@@ -357,6 +398,10 @@ def uninstrument() -> None:
 
 
 # --- the check: floor and genai_otel export the same span attributes and metric points ------------------
+#: span attributes whose values are timings: compared by key only.
+_TIMINGS = {"gen_ai.response.time_to_first_chunk"}
+
+
 def _export(variant: str, capture: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.metrics.export import InMemoryMetricReader
@@ -385,7 +430,9 @@ def _export(variant: str, capture: bool) -> tuple[dict[str, Any], dict[str, Any]
             fn()
             (span,) = spans.get_finished_spans()
             spans.clear()
-            span_keys[name] = (span.name, span.kind, sorted(span.attributes or {}))
+            attrs = dict(span.attributes or {})
+            values = {k: v for k, v in attrs.items() if k not in _TIMINGS}
+            span_keys[name] = (span.name, span.kind, sorted(attrs), values)
             found = set()
             data = reader.get_metrics_data()
             for rm in data.resource_metrics if data else ():
@@ -413,26 +460,36 @@ def _export(variant: str, capture: bool) -> tuple[dict[str, Any], dict[str, Any]
 
 
 def compare() -> bool:
-    """Export the workloads through both once; print and return whether they match."""
+    """Export every workload through both once; print and return whether they match: the same
+    span name and kind, the same attribute keys and values (timings by key only), the same metric
+    points (instrument, unit, attributes, count)."""
     same = True
     for capture in (False, True):
         floor_spans, floor_points = _export("floor", capture)
         ours_spans, ours_points = _export("genai_otel", capture)
         for name in ours_spans:
-            span_ok = floor_spans[name] == ours_spans[name]
-            points_ok = floor_points[name] == ours_points[name]
+            mine, ours = floor_spans.get(name), ours_spans[name]
+            span_ok = mine == ours
+            points_ok = floor_points.get(name) == ours_points[name]
             same = same and span_ok and points_ok
             print(
-                f"content={'on ' if capture else 'off'} {name:<26} span attributes "
-                f"{'same' if span_ok else 'DIFFER'} ({len(ours_spans[name][2])} keys), metric points "
+                f"content={'on ' if capture else 'off'} {name:<26} span {ours[0]!r} "
+                f"{'same' if span_ok else 'DIFFERS'} ({len(ours[2])} attribute keys), metric points "
                 f"{'same' if points_ok else 'DIFFER'} ({len(ours_points[name])})"
             )
+            if mine is None:
+                print("    the floor produced no span")
+                continue
             if not span_ok:
-                a, b = set(floor_spans[name][2]), set(ours_spans[name][2])
+                a, b = set(mine[2]), set(ours[2])
+                print(f"    span name/kind: floor {mine[:2]}  genai_otel {ours[:2]}")
                 print(f"    only floor: {sorted(a - b)}  only genai_otel: {sorted(b - a)}")
+                for key in sorted(a & b):
+                    if mine[3].get(key) != ours[3].get(key):
+                        print(f"    {key}: floor {mine[3].get(key)!r}  genai_otel {ours[3].get(key)!r}")
             if not points_ok:
-                print(f"    only floor: {sorted(floor_points[name] - ours_points[name])}")
-                print(f"    only genai_otel: {sorted(ours_points[name] - floor_points[name])}")
+                print(f"    only floor: {sorted(floor_points.get(name, set()) - ours_points[name])}")
+                print(f"    only genai_otel: {sorted(ours_points[name] - floor_points.get(name, set()))}")
     return same
 
 

@@ -92,10 +92,10 @@ def main() -> None:
                 f"{name:<26}{r['baseline_us']:>10.1f}{r['genai_otel_us']:>12.1f}{r['added_us']:>9.1f}"
                 f"{r['spread_us']:>9.1f}"
             )
-        per_chunk = (
-            results["openai stream 50 chunks"]["added_us"] - results["openai stream 1 chunk"]["added_us"]
-        ) / 49
-        print(f"added per streamed chunk: {per_chunk:.2f} µs")
+        for provider in ("openai", "anthropic"):
+            s50, s1 = results[f"{provider} stream 50 chunks"], results[f"{provider} stream 1 chunk"]
+            per_chunk = (s50["added_us"] - s1["added_us"]) / 49
+            print(f"added per streamed chunk, {provider}: {per_chunk:.2f} µs")
 
 
 if __name__ == "__main__":

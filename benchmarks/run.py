@@ -7,6 +7,10 @@ and sends back the CPU time per call over a pipe. The figure is a low percentile
 time per call, so that drift on a shared machine cancels out. Then: import + ``instrument()``
 time, RSS growth over many calls, and process exit time with no collector listening.
 
+Before timing, each instrumented variant calls every workload once in a check run: a workload for
+which it ends no span (a peer that does not instrument anthropic, or async calls) or which raises
+under it is not timed for that variant, and the table says n/a, with the reason below it.
+
     python benchmarks/run.py [--blocks 20] [--calls 20] [--rss-calls 100000] [--quick]
 """
 
@@ -28,19 +32,32 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PEERS_PY = ROOT / ".venv-peers" / "bin" / "python"
 
-#: peer name -> the code that instruments it (``tp``, ``mp``: the providers).
+
+def _instrumentors(openai_module: str, anthropic_module: str) -> str:
+    """A peer's code: its OpenAI instrumentor (must import), then its Anthropic one when it is
+    installed (else its workloads show n/a, and ``NOTES`` says why)."""
+    return (
+        f"from {openai_module} import OpenAIInstrumentor\n"
+        "OpenAIInstrumentor().instrument(tracer_provider=tp, meter_provider=mp)\n"
+        "try:\n"
+        f"    from {anthropic_module} import AnthropicInstrumentor\n"
+        "except ImportError as exc:\n"
+        "    NOTES.append(f'anthropic instrumentor not loaded: {type(exc).__name__}: {exc}')\n"
+        "else:\n"
+        "    AnthropicInstrumentor().instrument(tracer_provider=tp, meter_provider=mp)\n"
+    )
+
+
+#: peer name -> the code that instruments it (``tp``, ``mp``: the providers; ``NOTES``: a list).
 PEERS = {
-    "official": (
-        "from opentelemetry.instrumentation.genai.openai import OpenAIInstrumentor\n"
-        "OpenAIInstrumentor().instrument(tracer_provider=tp, meter_provider=mp)"
+    "official": _instrumentors(
+        "opentelemetry.instrumentation.genai.openai", "opentelemetry.instrumentation.genai.anthropic"
     ),
-    "openllmetry": (
-        "from opentelemetry.instrumentation.openai import OpenAIInstrumentor\n"
-        "OpenAIInstrumentor().instrument(tracer_provider=tp, meter_provider=mp)"
+    "openllmetry": _instrumentors(
+        "opentelemetry.instrumentation.openai", "opentelemetry.instrumentation.anthropic"
     ),
-    "openinference": (
-        "from openinference.instrumentation.openai import OpenAIInstrumentor\n"
-        "OpenAIInstrumentor().instrument(tracer_provider=tp, meter_provider=mp)"
+    "openinference": _instrumentors(
+        "openinference.instrumentation.openai", "openinference.instrumentation.anthropic"
     ),
     "openlit": (
         "import openlit\n"
@@ -62,11 +79,14 @@ CAPTURE_ENV = {
         "TRACELOOP_TRACE_CONTENT": "true",
     },
 }
-OPENAI_ONLY = ("openai chat", "openai stream 1 chunk", "openai stream 50 chunks")
+#: the providers whose 50-chunk and 1-chunk streams give the per-chunk figure.
+STREAM_PROVIDERS = ("openai", "anthropic")
 
 
 # --- the variant process -----------------------------------------------------------------------------
-def instrument(variant: str, capture: bool, tp: Any, mp: Any) -> None:
+def instrument(variant: str, capture: bool, tp: Any, mp: Any) -> list[str]:
+    """Instrument as ``variant`` does; return notes (what a peer could not instrument)."""
+    notes: list[str] = []
     if variant == "genai_otel":
         import genai_otel
 
@@ -78,7 +98,8 @@ def instrument(variant: str, capture: bool, tp: Any, mp: Any) -> None:
 
         floor.instrument(tp, mp, capture_content=capture)
     elif variant in PEERS:
-        exec(PEERS[variant], {"tp": tp, "mp": mp, "CAPTURE": capture})
+        exec(PEERS[variant], {"tp": tp, "mp": mp, "CAPTURE": capture, "NOTES": notes})
+    return notes
 
 
 def rss_kb() -> int:
@@ -104,21 +125,34 @@ def worker(variant: str, capture: bool, core: int) -> None:
     from workloads import DropExporter, workloads
 
     tp = TracerProvider()
-    tp.add_span_processor(BatchSpanProcessor(DropExporter()))
+    exporter = DropExporter()
+    tp.add_span_processor(BatchSpanProcessor(exporter))
     mp = MeterProvider(metric_readers=[InMemoryMetricReader()])
     try:
-        instrument(variant, capture, tp, mp)
+        notes = instrument(variant, capture, tp, mp)
         work = workloads()
-        if variant in PEERS:
-            work = {k: v for k, v in work.items() if k in OPENAI_ONLY}
-        for fn in work.values():
-            for _ in range(30):
-                fn()
     except Exception as exc:  # a peer that does not work with openai 3.x / httpx2
         out.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"[:300]}) + "\n")
         out.flush()
         return
-    out.write(json.dumps({"ready": True}) + "\n")
+    skipped: dict[str, str] = {}
+    for name, fn in list(work.items()):  # the check run, then the warm-up
+        try:
+            tp.force_flush()
+            before = exporter.count
+            fn()
+            tp.force_flush()
+            traced = exporter.count > before
+            for _ in range(30):
+                fn()
+        except Exception as exc:  # a peer that breaks this workload
+            skipped[name] = f"raised {type(exc).__name__}: {exc}"[:200]
+            del work[name]
+            continue
+        if not traced and not variant.startswith("baseline"):
+            skipped[name] = "not instrumented (no span in the check run)"
+            del work[name]
+    out.write(json.dumps({"ready": True, "skipped": skipped, "notes": notes}) + "\n")
     out.flush()
     for line in sys.stdin:
         cmd, _, arg = line.strip().partition(" ")
@@ -163,11 +197,17 @@ class Proc:
         assert self.p.stdout is not None
         line = self.p.stdout.readline()
         self.error: str | None = None
+        #: workload -> why this variant does not time it; notes from instrumenting.
+        self.skipped: dict[str, str] = {}
+        self.notes: list[str] = []
         if not line:
             self.error = (self.p.stderr.read() if self.p.stderr else "").strip().splitlines()[-1:] or ["died"]
             self.error = self.error[0][:300]  # type: ignore[index]
         elif "error" in json.loads(line):
             self.error = json.loads(line)["error"]
+        else:
+            ready = json.loads(line)
+            self.skipped, self.notes = ready["skipped"], ready["notes"]
 
     def ask(self, cmd: str) -> dict[str, Any]:
         assert self.p.stdin is not None and self.p.stdout is not None
@@ -209,7 +249,9 @@ def interleaved(
             samples[name].append(proc.ask(f"block {calls}"))
     for proc in procs.values():
         proc.close()
-    return {"samples": samples, "errors": errors}
+    skipped = {name: proc.skipped for name, proc in procs.items() if proc.skipped}
+    notes = {name: proc.notes for name, proc in procs.items() if proc.notes}
+    return {"samples": samples, "errors": errors, "skipped": skipped, "notes": notes}
 
 
 def summarize(samples: dict[str, list[dict[str, float]]], baseline: str, variant: str) -> dict[str, Any]:
@@ -350,7 +392,8 @@ def main() -> None:
     emit(
         f"- method: one fresh process per variant, {args.blocks} interleaved rounds × {args.calls} calls"
         " per workload; CPU µs per call = p10 of the blocks; added = over the baseline of the same venv;"
-        " spread = IQR of the per-round difference to that baseline"
+        " spread = IQR of the per-round difference to that baseline;"
+        " n/a = the variant ended no span for that workload in a check run (it does not instrument it)"
     )
     if not peers_py:
         emit("- peers: not run (no .venv-peers: `make bench-peers`)")
@@ -371,24 +414,41 @@ def main() -> None:
                 continue
             summaries[name] = summarize(samples, base, name)
         ours = summaries.get("genai_otel", {})
-        for workload in ours:
+        for workload in samples["baseline"][0]:
             for name, summary in summaries.items():
                 if workload not in summary:
+                    emit(f"| {workload} | {name} | n/a | n/a | n/a | n/a |")
                     continue
                 r = summary[workload]
-                ratio = ours[workload]["added"] / r["added"] if r["added"] > 0 else float("nan")
+                if name == "genai_otel":
+                    ratio = ""
+                elif workload in ours and r["added"] > 0:
+                    ratio = f"{ours[workload]['added'] / r['added']:.2f}"
+                else:
+                    ratio = "n/a"
                 emit(
                     f"| {workload} | {name} | {r['us']:.1f} | {r['added']:.1f} | {r['spread']:.1f} |"
-                    f" {'' if name == 'genai_otel' else f'{ratio:.2f}'} |"
+                    f" {ratio} |"
                 )
         emit()
-        for name, summary in summaries.items():
-            if "openai stream 50 chunks" in summary:
-                s50, s1 = summary["openai stream 50 chunks"], summary["openai stream 1 chunk"]
-                per_chunk = (s50["added"] - s1["added"]) / 49
-                emit(
-                    f"- per streamed chunk, {name}: {per_chunk:.2f} µs (50-chunk minus 1-chunk stream, ÷ 49)"
-                )
+        for provider in STREAM_PROVIDERS:
+            s50, s1 = f"{provider} stream 50 chunks", f"{provider} stream 1 chunk"
+            for name, summary in summaries.items():
+                if s50 in summary and s1 in summary:
+                    per_chunk = (summary[s50]["added"] - summary[s1]["added"]) / 49
+                    figure = f"{per_chunk:.2f} µs (50-chunk minus 1-chunk stream, ÷ 49)"
+                else:
+                    figure = "n/a (its streams are not instrumented)"
+                emit(f"- per streamed chunk, {provider}, {name}: {figure}")
+        for name, skipped in run["skipped"].items():
+            reasons: dict[str, list[str]] = {}
+            for workload, reason in skipped.items():
+                reasons.setdefault(reason, []).append(workload)
+            for reason, workloads_ in reasons.items():
+                emit(f"- n/a, {name}: {', '.join(workloads_)}: {reason}")
+        for name, notes in run["notes"].items():
+            for note in notes:
+                emit(f"- {name}: {note}")
         for name, error in errors.items():
             emit(f"- {name}: did not run: {error}")
 

@@ -4,6 +4,7 @@ turns any internal error genai_otel swallowed into a test failure."""
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 import genai_otel
 from genai_otel import _guard
+
+# No network in tests: litellm otherwise fetches its model cost map when imported. Subprocesses
+# the tests start inherit it.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 
 @pytest.fixture(autouse=True)

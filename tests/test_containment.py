@@ -551,7 +551,7 @@ async def test_one_patch_target_that_cannot_be_installed_skips_only_that_target(
         "openai: patch openai.resources.chat.completions.completions:Completions.no_such_method"
     ]
     internal_errors.clear()
-    assert REGISTRY.installed == {"openai", "anthropic"}
+    assert {"openai", "anthropic"} <= REGISTRY.installed
     seen, _ = await observe(Mode("openai", False, "plain"), "ok")
     assert seen[0] == "returned"
     assert otel.span().name == f"chat {ob.MODEL}"

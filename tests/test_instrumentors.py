@@ -18,7 +18,7 @@ from typing import Any
 import anthropic
 import openai
 import pytest
-from opentelemetry.instrumentation.dependencies import get_dist_dependency_conflicts
+from opentelemetry.instrumentation.dependencies import get_dependency_conflicts, get_dist_dependency_conflicts
 from opentelemetry.instrumentation.genai.anthropic import AnthropicInstrumentor as OfficialAnthropic
 from opentelemetry.instrumentation.genai.openai import OpenAIInstrumentor as OfficialOpenAI
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor
@@ -26,7 +26,7 @@ from opentelemetry.instrumentation.instrumentor import BaseInstrumentor
 import genai_otel
 from bodies import anthropic_bodies as ab
 from bodies import openai_bodies as ob
-from genai_otel._patching.registry import REGISTRY
+from genai_otel._patching.registry import ADAPTERS, REGISTRY
 from genai_otel.auto.instrumentors import AnthropicInstrumentor, GenAIInstrumentor, OpenAIInstrumentor
 from launch import BIN_DIR, clean_env, run, span_lines, write_app
 from replay import Replay, Reply
@@ -79,6 +79,10 @@ def test_one_entry_point_per_provider_loads_a_base_instrumentor() -> None:
     found = {ep.name: ep for ep in entry_points(group="opentelemetry_instrumentor")}
     assert found["genai_otel_openai"].load() is OpenAIInstrumentor
     assert found["genai_otel_anthropic"].load() is AnthropicInstrumentor
+    for name in ADAPTERS:  # every adapter has its own, named after it
+        instrumentor = found[f"genai_otel_{name}"].load()
+        assert issubclass(instrumentor, GenAIInstrumentor) and instrumentor.adapter == name
+        assert get_dependency_conflicts(instrumentor().instrumentation_dependencies()) is None
     assert issubclass(OpenAIInstrumentor, BaseInstrumentor)
     assert OpenAIInstrumentor().instrumentation_dependencies() == ("openai >= 3.0",)
     assert AnthropicInstrumentor().instrumentation_dependencies() == ("anthropic >= 2.0",)
@@ -142,10 +146,10 @@ def test_instrument_adds_adapters_only_with_the_same_settings_and_providers(fres
     assert "already instrumented with other settings or providers; anthropic not added" in caplog.text
     genai_otel.instrument(providers=["anthropic"], tracer_provider=type(fresh.tracer_provider)())
     assert REGISTRY.active == {"openai"}
-    genai_otel.instrument()  # no providers passed: those in use
-    assert REGISTRY.active == {"openai", "anthropic"} and patched(Messages, "create")
+    genai_otel.instrument()  # no providers passed: every adapter
+    assert REGISTRY.active == set(ADAPTERS) and patched(Messages, "create")
     genai_otel.uninstrument(providers=["OpenAI"])
-    assert REGISTRY.active == {"anthropic"} and genai_otel.is_instrumented()
+    assert REGISTRY.active == set(ADAPTERS) - {"openai"} and genai_otel.is_instrumented()
     genai_otel.uninstrument()
     assert REGISTRY.active == set() and not genai_otel.is_instrumented()
 

@@ -8,6 +8,11 @@ keeps its own wrapper on top of the peer's (see ``Registry._around_peer``) and t
 past the peer's wrapper, straight to the SDK method, for the calls genai_otel covers. The peer's
 wrappers on calls genai_otel does not cover (``responses.retrieve``) keep working.
 
+A ``shared`` peer wraps the very dispatcher genai_otel patches, which also serves calls genai_otel
+does not trace (``opentelemetry-instrumentation-botocore`` on ``BaseClient._make_api_call``: S3,
+SQS, ... and Bedrock). Its wrapper is skipped only for a call genai_otel opened a span for; every
+other call (another AWS service, a call passed through untraced) still goes through it.
+
 A peer's wrapper is recognised by the module its wrapper function was defined in; nothing of
 the peer is imported here.
 """
@@ -19,6 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import wrapt
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+
+from .._telemetry.invocation import INFERENCE_SCOPE
 
 Wrapper = Callable[[Any, Any, tuple[Any, ...], dict[str, Any]], Any]
 
@@ -32,6 +41,8 @@ class Peer:
     module: str
     instrumentor: str
     distribution: str
+    #: its wrapper serves calls genai_otel does not trace as well: skipped only for traced calls
+    shared: bool = False
 
     def owns(self, function: Any) -> bool:
         module = getattr(function, "__module__", None) or ""
@@ -61,6 +72,15 @@ PEERS: dict[str, tuple[Peer, ...]] = {
             "opentelemetry-instrumentation-genai-anthropic",
         ),
     ),
+    # its Bedrock extension makes gen_ai spans; its spans of every other AWS call are kept
+    "bedrock": (
+        Peer(
+            "opentelemetry.instrumentation.botocore",
+            "BotocoreInstrumentor",
+            "opentelemetry-instrumentation-botocore",
+            shared=True,
+        ),
+    ),
 }
 
 #: adapter name -> methods a peer wraps that genai_otel covers through one of its own targets
@@ -83,11 +103,27 @@ def skipping_peers(wrapper: Wrapper, peers: tuple[Peer, ...]) -> Wrapper:
     """``wrapper``, called with the method under every peer wrapper instead of the peer's wrapper."""
 
     def skip(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        while peer_of(wrapped, peers) is not None:
-            wrapped = wrapped.__wrapped__
-        return wrapper(wrapped, instance, args, kwargs)
+        inner, shared = wrapped, False
+        while (peer := peer_of(inner, peers)) is not None:
+            inner, shared = inner.__wrapped__, shared or peer.shared
+        if not shared:
+            return wrapper(inner, instance, args, kwargs)
+        return wrapper(_if_traced(inner, wrapped), instance, args, kwargs)
 
     return skip
+
+
+def _if_traced(inner: Any, wrapped: Any) -> Callable[..., Any]:
+    """Calls ``inner`` (past the peers) when genai_otel's wrapper opened a span for this call,
+    else ``wrapped`` (through them): our wrapper makes its span current only around a call it
+    traces, so a current span that differs from the one before it, inside our scope, is ours."""
+    before = trace.get_current_span()
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        ours = otel_context.get_value(INFERENCE_SCOPE) and trace.get_current_span() is not before
+        return (inner if ours else wrapped)(*args, **kwargs)
+
+    return call
 
 
 def pass_through(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

@@ -40,8 +40,12 @@ logger = logging.getLogger("genai_otel")
 ADAPTERS: dict[str, tuple[str, str]] = {
     "openai": ("openai", "genai_otel.providers.openai"),
     "anthropic": ("anthropic", "genai_otel.providers.anthropic"),
+    "litellm": ("litellm", "genai_otel.providers.litellm"),
+    "bedrock": ("botocore.client", "genai_otel.providers.bedrock"),
     "google_genai": ("google.genai", "genai_otel.providers.google_genai"),
     "huggingface": ("huggingface_hub.inference", "genai_otel.providers.huggingface"),
+    "groq": ("groq", "genai_otel.providers.groq"),
+    "together": ("together", "genai_otel.providers.together"),
     "mistral": ("mistralai.client", "genai_otel.providers.mistral"),
     "cohere": ("cohere", "genai_otel.providers.cohere"),
     "ollama": ("ollama", "genai_otel.providers.ollama"),

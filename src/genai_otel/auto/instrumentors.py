@@ -81,3 +81,66 @@ class AnthropicInstrumentor(GenAIInstrumentor):
 
     adapter = "anthropic"
     requirement = "anthropic >= 2.0"
+
+
+class GoogleGenAIInstrumentor(GenAIInstrumentor):
+    """Entry point ``genai_otel_google_genai``."""
+
+    adapter = "google_genai"
+    requirement = "google-genai >= 1.0.0"
+
+
+class BedrockInstrumentor(GenAIInstrumentor):
+    """Entry point ``genai_otel_bedrock``."""
+
+    adapter = "bedrock"
+    requirement = "botocore >= 1.34"
+
+
+class MistralInstrumentor(GenAIInstrumentor):
+    """Entry point ``genai_otel_mistral``."""
+
+    adapter = "mistral"
+    requirement = "mistralai >= 2.0"
+
+
+class CohereInstrumentor(GenAIInstrumentor):
+    """Entry point ``genai_otel_cohere``."""
+
+    adapter = "cohere"
+    requirement = "cohere >= 5.8"
+
+
+class OllamaInstrumentor(GenAIInstrumentor):
+    """Entry point ``genai_otel_ollama``."""
+
+    adapter = "ollama"
+    requirement = "ollama >= 0.4"
+
+
+class GroqInstrumentor(GenAIInstrumentor):
+    """Entry point ``genai_otel_groq``."""
+
+    adapter = "groq"
+    requirement = "groq >= 1.0"
+
+
+class TogetherInstrumentor(GenAIInstrumentor):
+    """Entry point ``genai_otel_together``."""
+
+    adapter = "together"
+    requirement = "together >= 2.0"
+
+
+class LiteLLMInstrumentor(GenAIInstrumentor):
+    """Entry point ``genai_otel_litellm``."""
+
+    adapter = "litellm"
+    requirement = "litellm >= 1.50"
+
+
+class HuggingFaceInstrumentor(GenAIInstrumentor):
+    """Entry point ``genai_otel_huggingface``."""
+
+    adapter = "huggingface"
+    requirement = "huggingface_hub >= 0.28"

@@ -39,6 +39,7 @@ mix two vocabularies for one failure kind; the class is always present and low-c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -55,13 +56,6 @@ from ...adapter import (
 )
 from . import chat, completions, embeddings, responses
 from ._chunks import ChatAccumulator, CompletionAccumulator
-
-try:
-    from openai import AsyncStream, Stream
-
-    _STREAM_TYPES: tuple[type, ...] = (Stream, AsyncStream)
-except ImportError:  # pragma: no cover - the adapter is loaded when openai is imported
-    _STREAM_TYPES = ()
 
 __all__ = ["ADAPTER"]
 
@@ -131,8 +125,19 @@ def new_accumulator(target: PatchTarget, capture: bool) -> ChunkAccumulator:
     return _ACCUMULATORS.get(target.api, ChatAccumulator)(capture)
 
 
+@functools.cache
+def _stream_types() -> tuple[type, ...]:
+    """Imported on first use, not with this package: OpenAI-compatible adapters (``compat``)
+    import the surface modules here without needing the ``openai`` SDK."""
+    try:
+        from openai import AsyncStream, Stream
+    except ImportError:  # pragma: no cover - the adapter is loaded when openai is imported
+        return ()
+    return (Stream, AsyncStream)
+
+
 def is_stream(result: Any, target: PatchTarget) -> bool:
-    return isinstance(result, _STREAM_TYPES)
+    return isinstance(result, _stream_types())
 
 
 def unwrap(result: Any, target: PatchTarget) -> Any:

@@ -93,10 +93,12 @@ class ChatAccumulator:
             delta = getattr(choice, "delta", None)
             index = choice.index
             for piece in (getattr(delta, "content", None), getattr(delta, "refusal", None)):
-                if isinstance(piece, str):
+                if isinstance(piece, str) and piece:  # the first delta's "" is no text part
                     texts.setdefault(index, []).append(piece)
             for call in getattr(delta, "tool_calls", None) or ():
                 call_index = getattr(call, "index", 0)
+                if isinstance(call_index, float) and call_index.is_integer():
+                    call_index = int(call_index)  # together's SDK types the index as a float
                 if not isinstance(call_index, int):  # malformed chunk: not a call we can place
                     continue
                 _fold_call(
