@@ -18,6 +18,11 @@ What the engine guarantees an adapter:
   SDK that genai_otel also patches). A tool the SDK runs (``EXECUTE_TOOL`` targets) opens a new
   scope, so an LLM call made inside a tool is traced again.
 
+The value objects (``RequestInfo``, ``ResponseInfo``, ``Usage`` ...) are built once per call and
+never changed afterwards, by adapters or the engine. They are plain slotted dataclasses, not
+frozen ones: a frozen dataclass sets each field through ``object.__setattr__``, which made
+building a ``RequestInfo`` about 5x slower (measured ~8 µs more per call).
+
 Message parts are plain dicts shaped like the GenAI semconv JSON schema; build them with the
 helpers at the bottom of this module so every provider spells them the same way.
 """
@@ -98,7 +103,7 @@ class PatchTarget:
     positional: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Usage:
     """Token counts exactly as the provider reported them, already mapped to semconv meaning.
 
@@ -115,7 +120,7 @@ class Usage:
     output_by_modality: Mapping[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RequestInfo:
     """What the request says, read before the call; only parameters the caller passed."""
 
@@ -147,7 +152,7 @@ class RequestInfo:
     operation: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RequestContent:
     """The request's content in semconv shape; built only when content capture is on."""
 
@@ -156,7 +161,7 @@ class RequestContent:
     tool_definitions: Sequence[Mapping[str, Any]] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ResponseInfo:
     """What the response says. ``output_messages`` is filled only when asked to capture."""
 
@@ -172,7 +177,7 @@ class ResponseInfo:
     error_type: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ToolCall:
     """A tool the SDK runs on the caller's behalf (``EXECUTE_TOOL`` targets only).
     ``arguments`` is exported only when content capture is on, like the tool's result."""

@@ -141,9 +141,18 @@ def _output_message(msg: Any) -> Message:
     return message(text(get(msg, "role")) or "assistant", parts)
 
 
+_raw_types: dict[type, bool] = {}
+
+
 def is_raw_response(result: Any) -> bool:
     """A ``with_raw_response`` / ``with_streaming_response`` wrapper the engine did not unwrap."""
-    return any(c.__name__ in ("BaseAPIResponse", "LegacyAPIResponse") for c in type(result).__mro__)
+    cls = type(result)
+    raw = _raw_types.get(cls)
+    if raw is None:
+        raw = any(c.__name__ in ("BaseAPIResponse", "LegacyAPIResponse") for c in cls.__mro__)
+        if len(_raw_types) < 256:
+            _raw_types[cls] = raw
+    return raw
 
 
 def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseInfo:
