@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from genai_otel._telemetry.redaction import build_redactor, scrub_pii, scrub_secrets
+from genai_otel._telemetry.redaction import build_redactor, scrub_pii, scrub_secrets, scrub_values
 
 
 def test_secrets_are_scrubbed() -> None:
     text = (
         "key sk-proj-abcdefghijklmnopqrstuvwxyz0123 and sk-ant-api03-ABCDEFGHIJKLMNOPQRST "
         "Authorization: Bearer abcdefghijklmnopqrstuvwx aws AKIAIOSFODNN7EXAMPLE "
-        "password=hunter2hunter2 gsk_abcdefghijklmnopqrstuvwxyz"
+        "password=hunter2hunter2 gsk_abcdefghijklmnopqrstuvwxyz tgp_v1_abcdefghijklmnopqrstuvwxyz0123"
     )
     out = scrub_secrets(text)
     for secret in ("sk-proj-abcdef", "sk-ant-api03", "abcdefghijklmnopqrstuvwx", "AKIAIOSFODNN7EXAMPLE",
-                   "hunter2hunter2", "gsk_abcdef"):  # fmt: skip
+                   "hunter2hunter2", "gsk_abcdef", "tgp_v1_abcdef"):  # fmt: skip
         assert secret not in out, (secret, out)
     assert "[REDACTED:api_key]" in out
     assert "password=[REDACTED:credential]" in out
+
+
+def test_a_client_s_own_key_is_removed_verbatim_even_without_a_known_shape() -> None:
+    key = "Xq7Rk2Lm9Pz4Vw8Ty3Nb6Hc1Jd5Fg0Ks"  # bare alphanumerics, like Mistral's keys
+    out = scrub_values(scrub_secrets(f"401: invalid key {key} (Xq7R)"), [key, None, "short"])
+    assert key not in out and out == "401: invalid key [REDACTED:api_key] (Xq7R)"
+    assert scrub_values("a short value stays", ["short"]) == "a short value stays"
 
 
 def test_plain_text_is_untouched() -> None:

@@ -226,6 +226,9 @@ class ProviderAdapter:
       fully qualified exception class name.
     - ``error_response(exc, target)``: what a failed call still tells (an SDK that raises
       after a billed response carries it on the exception), or ``None``.
+    - ``credentials(instance, kwargs)``: the secrets the call was made with (the client's API
+      key, an ``api_key=`` argument), read only when the call failed: the engine removes these
+      exact strings from the error it exports (error bodies echo keys that match no pattern).
     - ``parse_tool(instance, kwargs, target)``: for ``EXECUTE_TOOL`` targets, the tool about
       to run, or ``None`` to let the call through untraced.
     - ``extra_patches``: ``(module, "Class.attr", wrapper)`` installed and removed with the
@@ -248,6 +251,7 @@ class ProviderAdapter:
     parse_tool: Callable[[Any, Mapping[str, Any], PatchTarget], ToolCall | None] = (
         lambda instance, kwargs, target: None
     )
+    credentials: Callable[[Any, Mapping[str, Any]], Sequence[str | None]] = lambda instance, kwargs: ()
     error_type: Callable[[BaseException], str | None] = lambda exc: None
     error_response: Callable[[BaseException, PatchTarget], ResponseInfo | None] = lambda exc, target: None
     extra_patches: Sequence[tuple[str, str, Callable[..., Any]]] = ()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from opentelemetry import context as otel_context
@@ -22,7 +22,7 @@ from ..adapter import PatchTarget, ProviderAdapter, RequestContent, RequestInfo,
 from . import semconv as sc
 from .attributes import metric_attributes, response_attributes, start_attributes
 from .completion_hook import run_completion_hook
-from .redaction import scrub_secrets
+from .redaction import scrub_secrets, scrub_values
 from .telemetry import Telemetry, error_type_of
 
 #: Set in the context of every current inference span: nested inference targets pass through.
@@ -31,8 +31,8 @@ INFERENCE_SCOPE = otel_context.create_key("genai_otel.inference_scope")
 
 class Invocation:
     __slots__ = (
-        "_done", "adapter", "chunk_gaps", "content", "first_chunk", "last_chunk", "operation", "request",
-        "span", "start", "target", "tel",
+        "_done", "adapter", "arguments", "chunk_gaps", "content", "first_chunk", "instance", "last_chunk",
+        "operation", "request", "span", "start", "target", "tel",
     )  # fmt: skip
 
     def __init__(
@@ -42,8 +42,12 @@ class Invocation:
         target: PatchTarget,
         request: RequestInfo,
         content: RequestContent | None,
+        instance: Any = None,
+        arguments: Mapping[str, Any] | None = None,
     ) -> None:
         self.tel = tel
+        self.instance = instance  # read again only if the call fails (``credentials``)
+        self.arguments = arguments
         self.adapter = adapter
         self.target = target
         self.request = request
@@ -77,7 +81,7 @@ class Invocation:
             if tel.capture:
                 with guard(f"{adapter.name}: read request content"):
                     content = adapter.request_content(instance, kwargs, target)
-            return cls(tel, adapter, target, request, content)
+            return cls(tel, adapter, target, request, content, instance, kwargs)
         return None
 
     # --- context --------------------------------------------------------------------------------
@@ -156,13 +160,21 @@ class Invocation:
         if exc is None:
             span.set_status(Status(StatusCode.ERROR, error_type))
             return
-        # Error bodies can echo the request (a key, an Authorization header): scrub what we export.
-        description = scrub_secrets(str(exc))
+        # Error bodies can echo the request (a key, an Authorization header): scrub what we export,
+        # by pattern and by the exact credentials the call was made with.
+        secrets: Sequence[str | None] = ()
+        with guard(f"{self.adapter.name}: credentials"):
+            secrets = self.adapter.credentials(self.instance, self.arguments or {})
+
+        def scrub(text: str) -> str:
+            return scrub_values(scrub_secrets(text), secrets)
+
+        description = scrub(str(exc))
         span.set_status(Status(StatusCode.ERROR, description))
         stacktrace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         span.record_exception(
             exc,
-            attributes={"exception.message": description, "exception.stacktrace": scrub_secrets(stacktrace)},
+            attributes={"exception.message": description, "exception.stacktrace": scrub(stacktrace)},
         )
 
     def _content(self, response: ResponseInfo | None, error_type: str | None, ttfc: float | None) -> None:

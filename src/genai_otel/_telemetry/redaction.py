@@ -9,7 +9,7 @@ US SSN, IBAN) is one switch away. The user's ``redact`` hook runs last and sees 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 _SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -19,6 +19,7 @@ _SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("api_key", re.compile(r"\b(?:sk|rk|pk)-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{16,}")),
     ("api_key", re.compile(r"\b(?:gsk|xai|pplx|hf)_[A-Za-z0-9]{16,}")),
     ("api_key", re.compile(r"\bAIza[0-9A-Za-z_\-]{30,}")),
+    ("api_key", re.compile(r"\btgp_v1_[A-Za-z0-9_\-]{20,}")),
     ("aws_access_key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("github_token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}")),
     ("slack_token", re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}")),
@@ -31,6 +32,19 @@ _SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+
+#: Shorter strings are not treated as a credential to remove verbatim (they would hit ordinary text).
+_MIN_CREDENTIAL = 8
+
+
+def scrub_values(text: str, secrets: Sequence[str | None]) -> str:
+    """``text`` with each of these exact secrets replaced: keys with no recognisable shape
+    (Mistral's, Cohere's) are known to the client that made the call, not to any pattern."""
+    for secret in secrets:
+        if isinstance(secret, str) and len(secret) >= _MIN_CREDENTIAL and secret in text:
+            text = text.replace(secret, "[REDACTED:api_key]")
+    return text
+
 
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
 _CARD = re.compile(r"\b(?:\d[ \-]?){12,18}\d\b")

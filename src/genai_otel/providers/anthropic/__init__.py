@@ -58,6 +58,7 @@ from genai_otel.adapter import (
     message,
 )
 
+from .._credentials import stainless
 from ._convert import get, given, parts, seq, system_parts, tool_definition, usage
 from ._stream import MessageStreamAccumulator
 
@@ -211,6 +212,7 @@ def _number(value: Any) -> float | None:
 
 
 ADAPTER = ProviderAdapter(
+    credentials=stainless,
     name="anthropic",
     distribution="anthropic",
     targets=TARGETS,

@@ -51,6 +51,7 @@ from genai_otel.adapter import (
     message,
 )
 
+from .._credentials import attribute
 from ._convert import (
     FAILED,
     assistant_parts,
@@ -252,6 +253,7 @@ def is_stream(result: Any, target: PatchTarget) -> bool:
 
 
 ADAPTER = ProviderAdapter(
+    credentials=attribute("_client_wrapper", "_token"),
     name="cohere",
     distribution="cohere",
     targets=TARGETS,

@@ -51,6 +51,7 @@ from genai_otel.adapter import (
     Usage,
 )
 
+from .._credentials import attribute
 from ._convert import (
     candidate_message,
     enum_text,
@@ -242,6 +243,7 @@ def error_type(exc: BaseException) -> str | None:
 
 
 ADAPTER = ProviderAdapter(
+    credentials=attribute("_api_client", "api_key"),
     name="google_genai",
     distribution="google-genai",
     targets=TARGETS,

@@ -72,6 +72,7 @@ from genai_otel.adapter import (
     text_part,
 )
 
+from .._credentials import attribute
 from . import _chat, _text
 from ._convert import get, integer, num, passed, strings, text
 from ._route import PROVIDER_HUGGINGFACE, route
@@ -187,6 +188,7 @@ def error_type(exc: BaseException) -> str | None:
 
 
 ADAPTER = ProviderAdapter(
+    credentials=attribute("token"),
     name="huggingface",
     distribution="huggingface_hub",
     targets=TARGETS,

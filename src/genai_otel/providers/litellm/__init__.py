@@ -205,7 +205,14 @@ def error_type(exc: BaseException) -> str | None:
     return code if isinstance(code, str) and code and not code.isdigit() else None
 
 
+def credentials(instance: Any, kwargs: Mapping[str, Any]) -> tuple[str | None, ...]:
+    """The ``api_key=`` argument, and the key of an SDK client passed as ``client=``."""
+    key, client_key = kwargs.get("api_key"), getattr(kwargs.get("client"), "api_key", None)
+    return tuple(k if isinstance(k, str) else None for k in (key, client_key))
+
+
 ADAPTER = ProviderAdapter(
+    credentials=credentials,
     name="litellm",
     distribution="litellm",
     targets=TARGETS,

@@ -46,6 +46,7 @@ from genai_otel.adapter import (
     text_part,
 )
 
+from .._credentials import attribute
 from ._convert import (
     finish_reason,
     get,
@@ -185,6 +186,7 @@ def new_accumulator(target: PatchTarget, capture: bool) -> StreamAccumulator:
 
 
 ADAPTER = ProviderAdapter(
+    credentials=attribute("sdk_configuration", "security", "api_key"),
     name="mistral",
     distribution="mistralai",
     targets=TARGETS,

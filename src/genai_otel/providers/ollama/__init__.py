@@ -64,6 +64,7 @@ from genai_otel.adapter import (
     text_part,
 )
 
+from .._credentials import bearer
 from ._convert import (
     get,
     image_part,
@@ -189,7 +190,13 @@ def is_stream(result: Any, target: PatchTarget) -> bool:
     return isinstance(result, _STREAM_TYPES)
 
 
+def credentials(instance: Any, kwargs: Mapping[str, Any]) -> tuple[str | None]:
+    """A bearer token the client sends to an authenticating proxy in front of Ollama."""
+    return (bearer(getattr(getattr(instance, "_client", None), "headers", None)),)
+
+
 ADAPTER = ProviderAdapter(
+    credentials=credentials,
     name="ollama",
     distribution="ollama",
     targets=TARGETS,

@@ -54,6 +54,7 @@ from ...adapter import (
     RequestInfo,
     ResponseInfo,
 )
+from .._credentials import stainless
 from . import chat, completions, embeddings, responses
 from ._chunks import ChatAccumulator, CompletionAccumulator
 
@@ -171,6 +172,7 @@ def error_response(exc: BaseException, target: PatchTarget) -> ResponseInfo | No
 
 
 ADAPTER = ProviderAdapter(
+    credentials=stainless,
     name="openai",
     distribution="openai",
     targets=TARGETS,

@@ -37,6 +37,7 @@ from ...adapter import (
     Usage,
     reasoning_part,
 )
+from .._credentials import stainless
 from . import chat, completions, embeddings
 from ._chunks import ChatAccumulator, CompletionAccumulator
 from ._common import completion_usage, get, integer, passed, request_info, text
@@ -237,6 +238,7 @@ class Compat:
 
     def adapter(self, name: str, targets: tuple[PatchTarget, ...]) -> ProviderAdapter:
         return ProviderAdapter(
+            credentials=stainless,
             name=name,
             distribution=name,
             targets=targets,
