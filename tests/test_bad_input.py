@@ -21,7 +21,8 @@ import asyncio
 import copy
 import json
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import anthropic
@@ -36,6 +37,9 @@ from bodies import anthropic_bodies as ab
 from bodies import openai_bodies as ob
 from replay import sse_events
 
+# The SDKs' own stream helpers dump the malformed models they build, on both runs alike.
+pytestmark = pytest.mark.filterwarnings("ignore:Pydantic serializer warnings:UserWarning")
+
 SETTINGS = settings(
     max_examples=60,
     deadline=None,
@@ -48,6 +52,8 @@ SETTINGS = settings(
     ],
 )
 ASYNC_SETTINGS = settings(SETTINGS, max_examples=25)
+NEW_SETTINGS = settings(SETTINGS, max_examples=40)  # Responses API and the stream managers
+NEW_ASYNC_SETTINGS = settings(SETTINGS, max_examples=20)
 SWALLOWED_LIMIT = 0.2  # at most this share of examples may make genai_otel swallow an internal error
 
 # --- values ----------------------------------------------------------------------------------------------
@@ -88,6 +94,30 @@ FINISH = [
     "max_tokens",
 ]
 finish_values = st.one_of(st.sampled_from(FINISH), st.none(), any_text, st.integers())
+#: Responses API: ``status`` of a response or an output item, ``incomplete_details.reason``, event types
+RESPONSE_STATUS = ["completed", "incomplete", "failed", "cancelled", "in_progress", "queued"]
+RESPONSE_EVENTS = [
+    "response.created",
+    "response.in_progress",
+    "response.completed",
+    "response.incomplete",
+    "response.failed",
+    "response.output_text.delta",
+    "response.output_item.added",
+    "response.output_item.done",
+    "response.function_call_arguments.delta",
+    "error",
+]
+Focus = Mapping[str, st.SearchStrategy[Any]]
+RESPONSES_FOCUS: Focus = {
+    "status": st.one_of(st.sampled_from(RESPONSE_STATUS), finish_values),
+    "reason": st.one_of(st.sampled_from(["max_output_tokens", "content_filter"]), finish_values),
+    "type": st.one_of(
+        st.sampled_from([*RESPONSE_EVENTS, "message", "function_call", "reasoning", "web_search_call"]),
+        finish_values,
+    ),
+    "delta": st.one_of(any_text, st.none(), st.integers(), st.just([])),
+}
 
 
 def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -109,9 +139,9 @@ def _parent(root: Any, path: tuple[Any, ...]) -> Any:
 
 
 @st.composite
-def mutated(draw: st.DrawFn, base: Any, focus: tuple[str, ...] = ()) -> Any:
-    """``base`` with 0-4 random mutations; paths whose last key is in ``focus`` get typed values
-    (finish reasons, tool arguments, text) as often as arbitrary ones."""
+def mutated(draw: st.DrawFn, base: Any, focus: Focus | None = None) -> Any:
+    """``base`` with 0-4 random mutations; "typed" mutations give finish reasons, tool arguments
+    or text, and a path whose last key is in ``focus`` the values of its strategy."""
     doc = copy.deepcopy(base)
     for _ in range(draw(st.integers(0, 4))):
         paths = _paths(doc)
@@ -127,6 +157,8 @@ def mutated(draw: st.DrawFn, base: Any, focus: tuple[str, ...] = ()) -> Any:
             parent[key] = None
         elif op == "empty":
             parent[key] = draw(st.sampled_from([[], {}, ""]))
+        elif op == "typed" and focus and key in focus:
+            parent[key] = draw(focus[key])
         elif op == "typed" and key in ("finish_reason", "stop_reason", "type"):
             parent[key] = draw(finish_values)
         elif op == "typed" and key in ("arguments", "partial_json", "input"):
@@ -154,9 +186,11 @@ def parse_sse(sse: str) -> list[tuple[str | None, Any]]:
 
 
 @st.composite
-def mutated_stream(draw: st.DrawFn, sse: str) -> str:
+def mutated_stream(draw: st.DrawFn, sse: str, focus: Focus | None = None) -> str:
     events = parse_sse(sse)
-    events = [(event, draw(mutated(data)) if isinstance(data, dict) else data) for event, data in events]
+    events = [
+        (event, draw(mutated(data, focus)) if isinstance(data, dict) else data) for event, data in events
+    ]
     for _ in range(draw(st.integers(0, 2))):  # drop or duplicate an event
         i = draw(st.integers(0, len(events) - 1)) if events else 0
         if events and draw(st.booleans()):
@@ -182,6 +216,33 @@ def _openai_stream_bodies() -> st.SearchStrategy[str]:
         mutated_stream(ob.chat_stream_cut_off()),
         st.just(empty),
         st.just(sse_events([(None, "[DONE]")])),
+    )
+
+
+def _openai_response_bodies() -> st.SearchStrategy[Any]:
+    bases = [ob.response(), ob.response_function_call(), ob.response_reasoning(), ob.response_incomplete()]
+    return st.one_of(
+        *(mutated(b, RESPONSES_FOCUS) for b in bases),
+        st.just(ob.response([])),
+        st.just({}),
+        st.just({"output": None, "status": "completed"}),
+    )
+
+
+def _openai_response_stream_bodies() -> st.SearchStrategy[str]:
+    return st.one_of(
+        *(
+            mutated_stream(s, RESPONSES_FOCUS)
+            for s in (
+                ob.response_stream(),
+                ob.response_function_call_stream(),
+                ob.response_stream_failed(),
+                ob.response_stream_error_event(),
+                ob.response_stream_cut_off(),
+            )
+        ),
+        st.just(""),
+        st.just(sse_events([("response.completed", {"type": "response.completed", "sequence_number": 0})])),
     )
 
 
@@ -218,7 +279,7 @@ def _response(body: Any) -> httpx2.Response:
 def _client(provider: str, body: Any, asynchronous: bool) -> Any:
     transport = httpx2.MockTransport(lambda request: _response(body))
     http = httpx2.AsyncClient(transport=transport) if asynchronous else httpx2.Client(transport=transport)
-    if provider == "openai":
+    if provider.startswith("openai"):
         cls = openai.AsyncOpenAI if asynchronous else openai.OpenAI
         return cls(api_key="sk-proj-bad-input-test-0000", http_client=http, max_retries=0)
     cls = anthropic.AsyncAnthropic if asynchronous else anthropic.Anthropic
@@ -227,6 +288,8 @@ def _client(provider: str, body: Any, asynchronous: bool) -> Any:
 
 def _call(client: Any, provider: str, stream: bool) -> Any:
     messages = [{"role": "user", "content": "Hello"}]
+    if provider == "openai-responses":
+        return client.responses.create(model="gpt-4.1", input="Hello", **({"stream": True} if stream else {}))
     if provider == "openai":
         extra = {"stream": True, "stream_options": {"include_usage": True}} if stream else {}
         return client.chat.completions.create(model=ob.MODEL, messages=messages, **extra)
@@ -283,6 +346,50 @@ async def outcome_async(provider: str, body: Any, stream: bool) -> list[Any]:
     return seen
 
 
+#: Stream helpers that send the request on ``__enter__``: surface -> how to get the final object.
+MANAGERS = {
+    "anthropic-manager": "get_final_message",
+    "openai-chat-manager": "get_final_completion",
+    "openai-responses-manager": "get_final_response",
+}
+
+
+def _manager(client: Any, surface: str) -> Any:
+    messages = [{"role": "user", "content": "Hello"}]
+    if surface == "anthropic-manager":
+        return client.messages.stream(model=ab.MODEL, max_tokens=64, messages=messages)
+    if surface == "openai-chat-manager":
+        return client.chat.completions.stream(
+            model=ob.MODEL, messages=messages, stream_options={"include_usage": True}
+        )
+    return client.responses.stream(model="gpt-4.1", input="Hello")
+
+
+def outcome_manager_sync(surface: str, body: Any) -> list[Any]:
+    """``with client....stream(...) as s``: every event, then the final object, or the exception."""
+    seen: list[Any] = []
+    try:
+        with _manager(_client(surface, body, False), surface) as s:
+            for event in s:
+                seen.append(_dump(event))
+            seen.append(_dump(getattr(s, MANAGERS[surface])()))
+    except Exception as exc:
+        seen.append(_exc(exc))
+    return seen
+
+
+async def outcome_manager_async(surface: str, body: Any) -> list[Any]:
+    seen: list[Any] = []
+    try:
+        async with _manager(_client(surface, body, True), surface) as s:
+            async for event in s:
+                seen.append(_dump(event))
+            seen.append(_dump(await getattr(s, MANAGERS[surface])()))
+    except Exception as exc:
+        seen.append(_exc(exc))
+    return seen
+
+
 class Findings:
     """Swallowed internal errors, with the input that caused them."""
 
@@ -332,24 +439,33 @@ def compare(
 # --- the properties --------------------------------------------------------------------------------------
 
 CASES = [
-    ("openai", False, _openai_chat_bodies(), SWALLOWED_LIMIT),
-    ("openai", True, _openai_stream_bodies(), SWALLOWED_LIMIT),
-    ("anthropic", False, _anthropic_bodies(), SWALLOWED_LIMIT),
-    ("anthropic", True, _anthropic_stream_bodies(), SWALLOWED_LIMIT),
+    ("openai", False, _openai_chat_bodies(), SWALLOWED_LIMIT, SETTINGS),
+    ("openai", True, _openai_stream_bodies(), SWALLOWED_LIMIT, SETTINGS),
+    ("openai-responses", False, _openai_response_bodies(), SWALLOWED_LIMIT, NEW_SETTINGS),
+    ("openai-responses", True, _openai_response_stream_bodies(), SWALLOWED_LIMIT, NEW_SETTINGS),
+    ("anthropic", False, _anthropic_bodies(), SWALLOWED_LIMIT, SETTINGS),
+    ("anthropic", True, _anthropic_stream_bodies(), SWALLOWED_LIMIT, SETTINGS),
 ]
 
 
 @pytest.mark.parametrize(
-    ("provider", "stream", "bodies", "limit"),
+    ("provider", "stream", "bodies", "limit", "config"),
     CASES,
-    ids=["openai-chat", "openai-stream", "anthropic", "anthropic-stream"],
+    ids=[
+        "openai-chat",
+        "openai-stream",
+        "openai-responses",
+        "openai-responses-stream",
+        "anthropic",
+        "anthropic-stream",
+    ],
 )
 def test_sync_calls_see_what_the_uninstrumented_client_gives(
-    otel, internal_errors, provider, stream, bodies, limit
+    otel, internal_errors, provider, stream, bodies, limit, config
 ):
     findings = Findings()
 
-    @SETTINGS
+    @config
     @given(body=bodies)
     def check(body: Any) -> None:
         compare(otel, internal_errors, findings, body, lambda: outcome_sync(provider, body, stream))
@@ -362,9 +478,10 @@ def test_sync_calls_see_what_the_uninstrumented_client_gives(
     ("provider", "bodies", "limit"),
     [
         ("openai", _openai_stream_bodies(), SWALLOWED_LIMIT),
+        ("openai-responses", _openai_response_stream_bodies(), SWALLOWED_LIMIT),
         ("anthropic", _anthropic_stream_bodies(), SWALLOWED_LIMIT),
     ],
-    ids=["openai-stream", "anthropic-stream"],
+    ids=["openai-stream", "openai-responses-stream", "anthropic-stream"],
 )
 def test_async_streams_see_what_the_uninstrumented_client_gives(
     otel, internal_errors, provider, bodies, limit
@@ -380,6 +497,38 @@ def test_async_streams_see_what_the_uninstrumented_client_gives(
 
     check()
     findings.check(f"{provider} async stream", limit)
+
+
+MANAGER_CASES = [
+    ("anthropic-manager", _anthropic_stream_bodies(), False),
+    ("openai-chat-manager", _openai_stream_bodies(), False),
+    ("openai-responses-manager", _openai_response_stream_bodies(), False),
+    ("anthropic-manager", _anthropic_stream_bodies(), True),
+]
+
+
+@pytest.mark.parametrize(
+    ("surface", "bodies", "asynchronous"),
+    MANAGER_CASES,
+    ids=["anthropic", "openai-chat", "openai-responses", "anthropic-async"],
+)
+def test_stream_managers_see_what_the_uninstrumented_client_gives(
+    otel, internal_errors, surface, bodies, asynchronous
+):
+    findings = Findings()
+
+    def run(body: Any) -> list[Any]:
+        if asynchronous:
+            return asyncio.run(outcome_manager_async(surface, body))
+        return outcome_manager_sync(surface, body)
+
+    @(NEW_ASYNC_SETTINGS if asynchronous else NEW_SETTINGS)
+    @given(body=bodies)
+    def check(body: Any) -> None:
+        compare(otel, internal_errors, findings, body, lambda: run(body))
+
+    check()
+    findings.check(f"{surface} async={asynchronous}")
 
 
 # --- minimal reproductions of robustness bugs the fuzzing found (fixed) ------------------------------
@@ -481,3 +630,164 @@ def test_known_malformed_stream_events_are_handled_without_internal_errors(otel,
     finally:
         errors = list(findings.items)
     assert not errors, errors
+
+
+# --- more reproductions the fuzzing of the Responses API and the stream managers found (fixed) ---------
+# Each made genai_otel swallow an internal error (the user still saw exactly what the
+# uninstrumented client gives, and the span ended), so telemetry for the call was incomplete.
+
+
+def _responses_events(*pairs: tuple[str, dict[str, Any]]) -> str:
+    return sse_events(
+        [(kind, {"type": kind, "sequence_number": n, **data}) for n, (kind, data) in enumerate(pairs)]
+    )
+
+
+def _with(body: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    _parent(body, path)[path[-1]] = value
+    return body
+
+
+def _chat_chunk(choices: Any) -> str:
+    chunk = {
+        "id": ob.CHAT_ID,
+        "object": "chat.completion.chunk",
+        "created": ob.CREATED,
+        "model": ob.RESPONSE_MODEL,
+        "choices": choices,
+    }
+    return sse_events([(None, chunk), (None, "[DONE]")])
+
+
+_TEXT_AT = {"item_id": ob.MSG_ID, "output_index": 0, "content_index": 0}
+
+FOUND_BY_FUZZING = {
+    # responses.py ``_finish_reason``: ``get(item, "type") in CLIENT_TOOL_CALLS`` (a frozenset) with an
+    # unhashable item type; responses_content.py ``item_parts`` (``kind in CLIENT_TOOL_CALLS``) next
+    "openai-responses-output-item-list-type": (
+        "openai-responses",
+        False,
+        _with(ob.response(), ("output", 0, "type"), []),
+        "TypeError: unhashable type: 'list' (responses.py _finish_reason, responses_content.py item_parts)",
+    ),
+    # responses.py ``_finish_reason``: ``for item in output`` on a truthy non-iterable output
+    "openai-responses-output-int": (
+        "openai-responses",
+        False,
+        _with(ob.response(), ("output",), 5),
+        "TypeError: 'int' object is not iterable (responses.py _finish_reason)",
+    ),
+    # responses_content.py ``item_parts``: ``for summary in get(item, "summary") or ()``
+    "openai-responses-reasoning-summary-int": (
+        "openai-responses",
+        False,
+        _with(ob.response_reasoning(), ("output", 0, "summary"), 5),
+        "TypeError: 'int' object is not iterable (responses_content.py item_parts, reasoning)",
+    ),
+    # ResponsesAccumulator.add: ``kind in _RESPONSE_EVENTS`` with an unhashable event ``type``
+    "openai-responses-stream-dict-event-type": (
+        "openai-responses",
+        True,
+        sse_events(
+            [
+                (
+                    "response.created",
+                    {"type": {}, "sequence_number": 0, "response": ob.response([], status="in_progress")},
+                )
+            ]
+        ),
+        "TypeError: unhashable type: 'dict' (responses.py ResponsesAccumulator.add)",
+    ),
+    # ResponsesAccumulator.add keeps ``event.delta`` unchecked; finish: ``"".join(self._texts)``
+    "openai-responses-stream-null-text-delta": (
+        "openai-responses",
+        True,
+        _responses_events(("response.output_text.delta", {**_TEXT_AT, "delta": None, "logprobs": []})),
+        "TypeError: sequence item 0: expected str instance, NoneType found (ResponsesAccumulator.finish)",
+    ),
+    # ResponsesAccumulator.finish: ``getattr(response, "status", None) in _FINAL_STATUSES``
+    "openai-responses-stream-dict-status": (
+        "openai-responses",
+        True,
+        _responses_events(("response.created", {"response": {**ob.response([]), "status": {}}})),
+        "TypeError: unhashable type: 'dict' (responses.py ResponsesAccumulator.finish)",
+    ),
+    # chat.py ``parse_response``: ``for c in choices`` on a truthy non-iterable ``choices``
+    "openai-chat-choices-int": (
+        "openai",
+        False,
+        {**ob.chat_completion(), "choices": 5},
+        "TypeError: 'int' object is not iterable (chat.py parse_response)",
+    ),
+    # ChatAccumulator.add: ``for choice in getattr(chunk, "choices", None) or ()``
+    "openai-chat-stream-choices-int": (
+        "openai",
+        True,
+        _chat_chunk(5),
+        "TypeError: 'int' object is not iterable (_chunks.py ChatAccumulator.add)",
+    ),
+    # _chunks.py ``_fold_call`` keeps non-str ``arguments``; ``_messages``: ``"".join(arguments)``
+    "openai-chat-stream-int-tool-arguments": (
+        "openai",
+        True,
+        _chat_chunk(
+            [
+                {
+                    "index": 0,
+                    "delta": {
+                        "role": "assistant",
+                        "tool_calls": [
+                            {"index": 0, "id": "call_1", "type": "function", "function": {"arguments": 5}}
+                        ],
+                    },
+                    "finish_reason": None,
+                }
+            ]
+        ),
+        "TypeError: sequence item 0: expected str instance, int found (_chunks.py ChatAccumulator._messages)",
+    ),
+    # AnthropicStream accumulator: ``self._blocks.get(chunk.index)`` with an unhashable delta index
+    "anthropic-content_block_delta-list-index": (
+        "anthropic",
+        True,
+        _anthropic_stream(
+            ab._block(0, {"type": "text", "text": ""}),
+            (
+                "content_block_delta",
+                {"type": "content_block_delta", "index": [], "delta": {"type": "text_delta", "text": "x"}},
+            ),
+        ),
+        "TypeError: unhashable type: 'list' (anthropic/_stream.py MessageStreamAccumulator.add)",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FOUND_BY_FUZZING))
+def test_malformed_bodies_the_fuzzing_found_swallow_no_internal_errors(otel, internal_errors, name):
+    provider, stream, body, _ = FOUND_BY_FUZZING[name]
+    findings = Findings()
+    try:
+        compare(otel, internal_errors, findings, body, lambda: outcome_sync(provider, body, stream))
+    finally:
+        errors = list(findings.items)
+    assert not errors, errors
+
+
+def test_content_far_over_the_attribute_limit_is_trimmed_in_linear_time(otel, internal_errors):
+    """Trimming dropped one message per re-encoding of all the rest: 10,000 input messages took
+    about a minute on the user's thread. Each message is now encoded once."""
+    body = ob.chat_completion()
+    messages = [{"role": "user", "content": f"message {i}"} for i in range(20_000)]
+    client = openai.OpenAI(
+        api_key="sk-test-not-a-key",
+        max_retries=0,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(lambda r: httpx2.Response(200, json=body))),
+    )
+    otel.instrument(capture_content=True)
+    start = time.perf_counter()
+    client.chat.completions.create(model=ob.MODEL, messages=messages)
+    elapsed = time.perf_counter() - start
+    [span] = otel.spans()
+    kept = json.loads(span.attributes["gen_ai.input.messages"])
+    assert 0 < len(kept) < len(messages) and kept[-1]["parts"][0]["content"] == "message 19999"
+    assert elapsed < 10, f"{elapsed:.2f}s"  # quadratic trimming took hours here

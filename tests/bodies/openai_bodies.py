@@ -316,6 +316,42 @@ def response_stream(text_parts: tuple[str, ...] = ("Hello", "!", " How can I hel
     )
 
 
+def response_function_call_stream(parts: tuple[str, ...] = ('{"lo', 'cation":"', 'Paris"}')) -> str:
+    """A streamed function call: ``response.function_call_arguments.delta`` events, then the
+    completed response whose output is the call."""
+    arguments = "".join(parts)
+    fc_id = "fc_6851a3f2c0f48191a0b1c2d3e4f5a6b7"
+
+    def call(args: str, status: str) -> dict[str, Any]:
+        return {
+            "id": fc_id,
+            "type": "function_call",
+            "status": status,
+            "arguments": args,
+            "call_id": "call_q8xYPmO3rQ2sL1kN0jH9gF7d",
+            "name": "get_weather",
+        }
+
+    at = {"item_id": fc_id, "output_index": 0}
+    return _events(
+        [
+            ("response.created", {"response": response([], status="in_progress")}),
+            ("response.in_progress", {"response": response([], status="in_progress")}),
+            ("response.output_item.added", {"output_index": 0, "item": call("", "in_progress")}),
+            *[
+                ("response.function_call_arguments.delta", {**at, "delta": d, "obfuscation": "Zt0"})
+                for d in parts
+            ],
+            ("response.function_call_arguments.done", {**at, "arguments": arguments}),
+            ("response.output_item.done", {"output_index": 0, "item": call(arguments, "completed")}),
+            (
+                "response.completed",
+                {"response": response([call(arguments, "completed")], usage=responses_usage(291, 23))},
+            ),
+        ]
+    )
+
+
 def response_stream_failed() -> str:
     failed = response([], status="failed", usage=responses_usage(9, 0))
     failed["error"] = {"code": "server_error", "message": "The model failed to generate a response."}

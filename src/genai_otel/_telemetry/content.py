@@ -83,9 +83,16 @@ class ContentPolicy:
     # --- size ------------------------------------------------------------------------------------
     def to_json(self, items: list[Any], keep_tail: bool) -> str | None:
         """JSON of ``items`` within the attribute limit, dropping whole items (oldest inputs,
-        last outputs) so the result is always a valid JSON array; ``None`` if none fits."""
-        text = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
-        while len(text) > self.max_attribute and items:
-            items = items[1:] if keep_tail else items[:-1]
-            text = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
-        return text if items else None
+        last outputs) so the result is always a valid JSON array; ``None`` if none fits.
+        Each item is encoded once: the cost stays linear however many items are dropped."""
+        encoded = [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items]
+        size = sum(map(len, encoded)) + len(encoded) + 1  # brackets and commas
+        start, end = 0, len(encoded)
+        while size > self.max_attribute and start < end:
+            if keep_tail:
+                size -= len(encoded[start]) + 1
+                start += 1
+            else:
+                end -= 1
+                size -= len(encoded[end]) + 1
+        return "[" + ",".join(encoded[start:end]) + "]" if start < end else None

@@ -61,7 +61,8 @@ class MessageStreamAccumulator:
                     text = getattr(delta, "thinking", None)
                 else:  # signature_delta, citations_delta: not content
                     return
-                entry = self._blocks.get(getattr(chunk, "index", None))  # type: ignore[arg-type]
+                index = getattr(chunk, "index", None)
+                entry = self._blocks.get(index) if isinstance(index, int) else None
                 if isinstance(text, str) and text and entry is not None:
                     entry[1].append(text)
         elif kind == "content_block_start":

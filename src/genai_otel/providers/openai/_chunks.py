@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...adapter import Message, Part, ResponseInfo, message, text_part, tool_call_part
-from ._common import completion_usage, finish_reason, response_attributes, text
+from ._common import completion_usage, finish_reason, items, response_attributes, text
 from ._parts import json_or_text
 
 
@@ -54,7 +54,7 @@ class ChatAccumulator:
         usage = getattr(chunk, "usage", None)
         if usage is not None:
             self._usage = usage
-        for choice in getattr(chunk, "choices", None) or ():
+        for choice in items(getattr(chunk, "choices", None)):
             index = getattr(choice, "index", None)
             if not isinstance(index, int):
                 continue
@@ -127,7 +127,7 @@ def _fold_call(calls: dict[int, list[Any]], index: Any, call_id: Any, function: 
     if name:
         entry[1] = name
     arguments = getattr(function, "arguments", None)
-    if arguments:
+    if arguments and isinstance(arguments, str):
         entry[2].append(arguments)
 
 

@@ -58,6 +58,11 @@ def text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def items(value: Any) -> list[Any] | tuple[Any, ...]:
+    """``value`` if it is a list or tuple, else empty: an SDK object holds what the server sent."""
+    return value if isinstance(value, (list, tuple)) else ()
+
+
 def stop_sequences(value: Any) -> list[str] | None:
     if isinstance(value, str):
         return [value]

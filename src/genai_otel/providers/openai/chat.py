@@ -36,6 +36,7 @@ from ._common import (
     finish_reason,
     get,
     integer,
+    items,
     num,
     passed,
     request_info,
@@ -158,7 +159,7 @@ def is_raw_response(result: Any) -> bool:
 def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseInfo:
     if is_raw_response(result):
         return ResponseInfo()
-    choices = getattr(result, "choices", None) or ()
+    choices = items(getattr(result, "choices", None))
     return ResponseInfo(
         response_id=text(getattr(result, "id", None)),
         response_model=text(getattr(result, "model", None)),

@@ -40,7 +40,7 @@ from ...adapter import (
 from .._credentials import stainless
 from . import chat, completions, embeddings
 from ._chunks import ChatAccumulator, CompletionAccumulator
-from ._common import completion_usage, get, integer, passed, request_info, text
+from ._common import completion_usage, get, integer, items, passed, request_info, text
 
 __all__ = ["Compat", "CompatChatAccumulator", "CompatCompletionAccumulator"]
 
@@ -190,7 +190,7 @@ class Compat:
             )
         info = parse(result, target, capture)
         if capture and target.api == "chat" and info.output_messages:
-            choices = getattr(result, "choices", None) or ()
+            choices = items(getattr(result, "choices", None))
             reasoning = {i: _reasoning(get(c, "message")) for i, c in enumerate(choices)}
             _prepend_reasoning(list(info.output_messages), {i: r for i, r in reasoning.items() if r})
         if target.api == "embeddings":  # prompt_tokens only, as openai reads it

@@ -20,6 +20,7 @@ from ._common import (
     finish_reason,
     get,
     integer,
+    items,
     num,
     passed,
     request_info,
@@ -60,7 +61,7 @@ def request_content(instance: Any, kwargs: Mapping[str, Any], target: PatchTarge
 def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseInfo:
     if is_raw_response(result):
         return ResponseInfo()
-    choices = getattr(result, "choices", None) or ()
+    choices = items(getattr(result, "choices", None))
     outputs = (
         [message("assistant", [text_part(get(c, "text") or "")]) for c in choices]
         if capture and choices

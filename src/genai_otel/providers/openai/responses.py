@@ -33,6 +33,7 @@ from ...adapter import PatchTarget, RequestContent, RequestInfo, ResponseInfo, U
 from ._common import (
     get,
     integer,
+    items,
     num,
     passed,
     request_info,
@@ -104,8 +105,8 @@ def request_content(instance: Any, kwargs: Mapping[str, Any], target: PatchTarge
 def _finish_reason(result: Any) -> str | None:
     status = getattr(result, "status", None)
     if status == "completed":
-        output = getattr(result, "output", None) or ()
-        return "tool_call" if any(get(item, "type") in CLIENT_TOOL_CALLS for item in output) else "stop"
+        output = items(getattr(result, "output", None))
+        return "tool_call" if any(text(get(item, "type")) in CLIENT_TOOL_CALLS for item in output) else "stop"
     if status == "incomplete":
         reason = get(getattr(result, "incomplete_details", None), "reason")
         return _INCOMPLETE_REASONS.get(reason, reason) if isinstance(reason, str) else "error"
@@ -162,9 +163,12 @@ class ResponsesAccumulator:
 
     def add(self, event: Any) -> None:
         kind = getattr(event, "type", None)
+        if not isinstance(kind, str):
+            return
         if kind == "response.output_text.delta":
-            if self._capture:
-                self._texts.append(event.delta)
+            delta = getattr(event, "delta", None)
+            if self._capture and isinstance(delta, str):
+                self._texts.append(delta)
         elif kind in _RESPONSE_EVENTS:
             self._response = event.response
             if kind == "response.failed":
@@ -180,7 +184,7 @@ class ResponsesAccumulator:
             outputs = [message("assistant", [text_part("".join(self._texts))])] if self._texts else ()
             return ResponseInfo(finish_reasons=("error",), output_messages=outputs, error_type=self._error)
         info = parse_response(response, _NO_TARGET, self._capture)
-        if getattr(response, "status", None) in _FINAL_STATUSES:
+        if text(getattr(response, "status", None)) in _FINAL_STATUSES:
             return replace(info, error_type=self._error or info.error_type)
         # cut off before the final event: the snapshot has no output yet, the deltas do
         outputs = [message("assistant", [text_part("".join(self._texts))])] if self._texts else ()

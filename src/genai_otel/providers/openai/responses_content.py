@@ -22,7 +22,7 @@ from ...adapter import (
     tool_call_part,
     tool_call_response_part,
 )
-from ._common import get
+from ._common import get, items
 from ._parts import content_parts, joined_text, json_or_text
 
 #: Tool calls the caller must execute (the model waits for their output).
@@ -53,6 +53,8 @@ _TOOL_OUTPUTS = frozenset(
 def item_parts(item: Any) -> list[Part]:
     """The parts of one model-side item (an output item, or one sent back as input)."""
     kind = get(item, "type")
+    if not isinstance(kind, str):
+        return [generic_part("unknown")]
     if kind == "message":
         return content_parts(get(item, "content"))
     if kind == "function_call":
@@ -61,7 +63,7 @@ def item_parts(item: Any) -> list[Part]:
     if kind == "custom_tool_call":
         return [tool_call_part(get(item, "call_id"), get(item, "name") or "", get(item, "input"))]
     if kind == "reasoning":
-        texts = (get(summary, "text") for summary in get(item, "summary") or ())
+        texts = (get(summary, "text") for summary in items(get(item, "summary")))
         return [reasoning_part(t) for t in texts if isinstance(t, str)]
     if kind in CLIENT_TOOL_CALLS:
         return [tool_call_part(get(item, "call_id") or get(item, "id"), kind, None)]
