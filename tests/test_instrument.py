@@ -77,7 +77,7 @@ def test_exclude_and_providers_select_adapters(otel) -> None:
     from openai.resources.chat.completions.completions import Completions
 
     otel.instrument(exclude=["anthropic"])
-    assert REGISTRY.installed == {"openai"}
+    assert "openai" in REGISTRY.installed and "anthropic" not in REGISTRY.installed
     assert type(Messages.__dict__["create"]).__name__ == "function"
     otel.instrument(providers=["anthropic"])
     assert REGISTRY.installed == {"anthropic"}

@@ -1094,6 +1094,7 @@ ALLOWED_INTERNAL = {
     "adapter",
     "_telemetry",
     "_endpoints",
+    "_credentials",
     "_common",
     "_chunks",
     "chat",
