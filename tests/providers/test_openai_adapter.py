@@ -1096,6 +1096,7 @@ ALLOWED_INTERNAL = {
     "_endpoints",
     "_credentials",
     "_common",
+    "_values",
     "_chunks",
     "chat",
     "completions",

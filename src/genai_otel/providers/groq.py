@@ -36,7 +36,7 @@ from typing import Any
 
 from .._telemetry.semconv import PROVIDER_GROQ
 from ..adapter import CHAT, EMBEDDINGS, PatchTarget
-from .openai._common import num
+from ._values import number
 from .openai.compat import Compat, CompatChatAccumulator
 
 __all__ = ["ADAPTER", "TARGETS"]
@@ -70,7 +70,7 @@ def timings(usage: Any) -> Mapping[str, Any]:
         return {}
     out = {}
     for field, key in _TIMINGS:
-        value = num(getattr(usage, field, None))
+        value = number(getattr(usage, field, None))
         if value is not None:
             out[key] = value
     return out

@@ -38,7 +38,8 @@ from typing import Any
 
 from .._telemetry.semconv import PROVIDER_TOGETHER_AI
 from ..adapter import CHAT, EMBEDDINGS, RERANK, TEXT_COMPLETION, PatchTarget, Usage
-from .openai._common import completion_usage, integer
+from ._values import integer
+from .openai._common import completion_usage
 from .openai.compat import Compat
 
 __all__ = ["ADAPTER", "TARGETS"]

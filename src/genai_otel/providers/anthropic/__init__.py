@@ -59,7 +59,8 @@ from genai_otel.adapter import (
 )
 
 from .._credentials import stainless
-from ._convert import get, given, parts, seq, system_parts, tool_definition, usage
+from .._values import get, number, seq
+from ._convert import given, parts, system_parts, tool_definition, usage
 from ._stream import MessageStreamAccumulator
 
 __all__ = ["ADAPTER", "TARGETS", "suppress_sdk_span"]
@@ -126,8 +127,8 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
         server_address=host,
         server_port=(url.port or _DEFAULT_PORTS.get(url.scheme)) if host else None,
         stream=target.stream_manager or kwargs.get("stream") is True,
-        temperature=_number(sampling.get("temperature")),
-        top_p=_number(sampling.get("top_p")),
+        temperature=number(sampling.get("temperature")),
+        top_p=number(sampling.get("top_p")),
         top_k=_typed(sampling.get("top_k"), int),
         max_tokens=_typed(kwargs.get("max_tokens"), int),
         stop_sequences=[s for s in stops if isinstance(s, str)] if stops else None,
@@ -205,10 +206,6 @@ def error_type(exc: BaseException) -> str | None:
 
 def _typed(value: Any, kind: type) -> Any:
     return value if isinstance(value, kind) and not isinstance(value, bool) else None
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 ADAPTER = ProviderAdapter(

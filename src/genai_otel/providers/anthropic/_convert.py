@@ -27,24 +27,16 @@ from genai_otel.adapter import (
     uri_part,
 )
 
+from .._values import get, integer, seq
+
 #: Server tools' result blocks (``web_search_tool_result``, ``code_execution_tool_result``, ...).
 _SERVER_RESULT_SUFFIX = "_tool_result"
 _UNSET_TYPES = frozenset({"Omit", "NotGiven"})
 
 
-def get(obj: Any, key: str, default: Any = None) -> Any:
-    if isinstance(obj, Mapping):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
-
-
 def given(value: Any) -> bool:
     """Whether the caller passed ``value``: not missing, ``None``, ``omit`` or ``NOT_GIVEN``."""
     return value is not None and type(value).__name__ not in _UNSET_TYPES
-
-
-def seq(value: Any) -> list[Any] | tuple[Any, ...]:
-    return value if isinstance(value, (list, tuple)) else ()
 
 
 def usage(u: Any) -> Usage | None:
@@ -57,15 +49,11 @@ def usage(u: Any) -> Usage | None:
     details = get(u, "output_tokens_details")
     return Usage(
         input_tokens=sum(counts) if counts else None,
-        output_tokens=_int(get(u, "output_tokens")),
-        cache_read_input_tokens=_int(read),
-        cache_write_input_tokens=_int(write),
-        reasoning_output_tokens=_int(get(details, "thinking_tokens")) if details is not None else None,
+        output_tokens=integer(get(u, "output_tokens")),
+        cache_read_input_tokens=integer(read),
+        cache_write_input_tokens=integer(write),
+        reasoning_output_tokens=integer(get(details, "thinking_tokens")) if details is not None else None,
     )
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def plain(value: Any) -> Any:

@@ -24,7 +24,8 @@ from genai_otel.adapter import (
     tool_call_part,
 )
 
-from ._convert import block_parts, get, parse_json, plain, usage
+from .._values import get
+from ._convert import block_parts, parse_json, plain, usage
 
 #: Usage counts a ``message_delta`` may update (cumulative totals: overwrite, never add).
 _DELTA_COUNTS = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")

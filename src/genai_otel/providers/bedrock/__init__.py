@@ -80,7 +80,7 @@ from . import _converse as converse
 from . import _invoke as invoke
 from ._invoke_response import parse_body
 from ._invoke_stream import InvokeStreamFold
-from ._util import as_str, dig, get, parse_json
+from ._util import dict_get, dig, nonempty_text, parse_json
 
 __all__ = ["ADAPTER", "AWS_BEDROCK_GUARDRAIL_ID", "AWS_REQUEST_ID", "TARGETS"]
 
@@ -142,7 +142,7 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
     if call is None:
         return None
     name, params = call
-    model = as_str(params.get("modelId"))
+    model = nonempty_text(params.get("modelId"))
     operation = None
     if name in _CONVERSE:
         fields = converse.request_params(params)
@@ -178,7 +178,7 @@ def request_content(instance: Any, kwargs: Mapping[str, Any], target: PatchTarge
             tool_definitions=converse.tool_definitions(params.get("toolConfig")),
         )
     body = invoke.request_body(params)
-    if invoke.operation(as_str(params.get("modelId")), body) == EMBEDDINGS:
+    if invoke.operation(nonempty_text(params.get("modelId")), body) == EMBEDDINGS:
         return RequestContent()  # semconv defines no content attributes for embeddings
     return invoke.request_content(body)
 
@@ -228,7 +228,7 @@ def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseI
         )
     else:
         info = converse.parse_response(result, capture)
-    request_id = as_str(dig(result, "ResponseMetadata", "RequestId"))
+    request_id = nonempty_text(dig(result, "ResponseMetadata", "RequestId"))
     return dataclasses.replace(info, attributes={AWS_REQUEST_ID: request_id}) if request_id else info
 
 
@@ -244,7 +244,7 @@ class BedrockStreamAccumulator:
     def add(self, chunk: Any) -> None:
         payload = chunk.get("chunk") if isinstance(chunk, dict) else None
         if payload is not None:
-            self._invoke.add(get(payload, "bytes"))
+            self._invoke.add(dict_get(payload, "bytes"))
         else:
             self._converse.add(chunk)
 
@@ -286,7 +286,7 @@ def error_type(exc: BaseException) -> str | None:
 def error_response(exc: BaseException, target: PatchTarget) -> ResponseInfo | None:
     if not isinstance(exc, _botocore()[2]):
         return None
-    request_id = as_str(dig(getattr(exc, "response", None), "ResponseMetadata", "RequestId"))
+    request_id = nonempty_text(dig(getattr(exc, "response", None), "ResponseMetadata", "RequestId"))
     return ResponseInfo(attributes={AWS_REQUEST_ID: request_id}) if request_id else None
 
 

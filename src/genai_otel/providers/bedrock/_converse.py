@@ -29,7 +29,8 @@ from genai_otel.adapter import (
     uri_part,
 )
 
-from ._util import arguments, as_float, as_int, as_str, dig, first, get, seq
+from .._values import integer, number, seq
+from ._util import arguments, dict_get, dig, first, nonempty_text
 from ._util import usage as _usage
 
 _DOCUMENT_MIME = {
@@ -56,10 +57,10 @@ def usage(u: Any) -> Usage | None:
 
 
 def _media_part(modality: str, block: Any) -> Part:
-    fmt = as_str(get(block, "format"))
-    source = get(block, "source")
+    fmt = nonempty_text(dict_get(block, "format"))
+    source = dict_get(block, "source")
     mime = _DOCUMENT_MIME.get(fmt or "") if modality == "document" else f"{modality}/{fmt}" if fmt else None
-    data = get(source, "bytes")
+    data = dict_get(source, "bytes")
     if isinstance(data, (bytes, bytearray, str)):
         return blob_part(modality, bytes(data) if isinstance(data, bytearray) else data, mime)
     uri = dig(source, "s3Location", "uri")
@@ -72,38 +73,44 @@ def block_parts(block: Any) -> list[Part]:
     if not isinstance(block, Mapping):
         return []
     if "text" in block:
-        return [text_part(as_str(block["text"]) or "")]
+        return [text_part(nonempty_text(block["text"]) or "")]
     for modality in _MEDIA:
         if modality in block:
             return [_media_part(modality, block[modality])]
     if "document" in block:
         doc = block["document"]
-        source = get(doc, "source")
-        if isinstance(get(source, "text"), str):
+        source = dict_get(doc, "source")
+        if isinstance(dict_get(source, "text"), str):
             return [text_part(source["text"])]
-        if isinstance(get(source, "content"), list):
-            return [text_part(t) for c in source["content"] if isinstance(t := get(c, "text"), str)]
+        if isinstance(dict_get(source, "content"), list):
+            return [text_part(t) for c in source["content"] if isinstance(t := dict_get(c, "text"), str)]
         return [_media_part("document", doc)]
     if "toolUse" in block:
         use = block["toolUse"]
         return [
-            tool_call_part(as_str(get(use, "toolUseId")), as_str(get(use, "name")) or "", get(use, "input"))
+            tool_call_part(
+                nonempty_text(dict_get(use, "toolUseId")),
+                nonempty_text(dict_get(use, "name")) or "",
+                dict_get(use, "input"),
+            )
         ]
     if "toolResult" in block:
         result = block["toolResult"]
         return [
-            tool_call_response_part(as_str(get(result, "toolUseId")), _tool_output(get(result, "content")))
+            tool_call_response_part(
+                nonempty_text(dict_get(result, "toolUseId")), _tool_output(dict_get(result, "content"))
+            )
         ]
     if "reasoningContent" in block:
         # ``redactedContent`` is encrypted: the part records that reasoning happened, not its bytes.
-        return [reasoning_part(as_str(dig(block["reasoningContent"], "reasoningText", "text")) or "")]
+        return [reasoning_part(nonempty_text(dig(block["reasoningContent"], "reasoningText", "text")) or "")]
     if "guardContent" in block:
-        return [text_part(as_str(dig(block["guardContent"], "text", "text")) or "")]
+        return [text_part(nonempty_text(dig(block["guardContent"], "text", "text")) or "")]
     if "citationsContent" in block:
         return [
             text_part(t)
-            for c in seq(get(block["citationsContent"], "content"))
-            if (t := as_str(get(c, "text")))
+            for c in seq(dict_get(block["citationsContent"], "content"))
+            if (t := nonempty_text(dict_get(c, "text")))
         ]
     if "cachePoint" in block:
         return []  # a cache marker, not content
@@ -128,22 +135,25 @@ def parts(content: Any) -> list[Part]:
 
 
 def messages(value: Any) -> list[Message]:
-    return [message(as_str(get(m, "role")) or "user", parts(get(m, "content"))) for m in seq(value)]
+    return [
+        message(nonempty_text(dict_get(m, "role")) or "user", parts(dict_get(m, "content")))
+        for m in seq(value)
+    ]
 
 
 def tool_definitions(tool_config: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for tool in seq(get(tool_config, "tools")):
-        spec = get(tool, "toolSpec")
+    for tool in seq(dict_get(tool_config, "tools")):
+        spec = dict_get(tool, "toolSpec")
         if spec is not None:
             definition = {
                 "type": "function",
-                "name": get(spec, "name"),
-                "description": get(spec, "description"),
+                "name": dict_get(spec, "name"),
+                "description": dict_get(spec, "description"),
                 "parameters": dig(spec, "inputSchema", "json"),
             }
             out.append({k: v for k, v in definition.items() if v is not None})
-        elif get(tool, "systemTool") is not None:
+        elif dict_get(tool, "systemTool") is not None:
             out.append({"type": "system_tool", "name": dig(tool, "systemTool", "name")})
     return out
 
@@ -151,12 +161,12 @@ def tool_definitions(tool_config: Any) -> list[dict[str, Any]]:
 def inference_params(config: Any) -> dict[str, Any]:
     """``inferenceConfig`` as ``RequestInfo`` fields: Converse spells it ``maxTokens``/``topP``,
     Nova's InvokeModel body also accepts ``max_new_tokens``/``top_p``/``top_k``."""
-    stops = [s for s in seq(get(config, "stopSequences")) if isinstance(s, str)]
+    stops = [s for s in seq(dict_get(config, "stopSequences")) if isinstance(s, str)]
     return {
-        "max_tokens": as_int(first(config, "maxTokens", "max_new_tokens")),
-        "temperature": as_float(get(config, "temperature")),
-        "top_p": as_float(first(config, "topP", "top_p")),
-        "top_k": as_int(first(config, "topK", "top_k")),
+        "max_tokens": integer(first(config, "maxTokens", "max_new_tokens")),
+        "temperature": number(dict_get(config, "temperature")),
+        "top_p": number(first(config, "topP", "top_p")),
+        "top_k": integer(first(config, "topK", "top_k")),
         "stop_sequences": stops or None,
     }
 
@@ -167,25 +177,27 @@ def request_params(params: Mapping[str, Any]) -> dict[str, Any]:
     out = inference_params(params.get("inferenceConfig"))
     extra = params.get("additionalModelRequestFields")
     if out["top_k"] is None and isinstance(extra, Mapping):
-        out["top_k"] = as_int(first(extra, "top_k", "topK")) or as_int(dig(extra, "inferenceConfig", "topK"))
+        out["top_k"] = integer(first(extra, "top_k", "topK")) or integer(
+            dig(extra, "inferenceConfig", "topK")
+        )
     config = params.get("outputConfig")
-    out["reasoning_level"] = as_str(get(config, "effort"))
+    out["reasoning_level"] = nonempty_text(dict_get(config, "effort"))
     out["output_type"] = "json" if dig(config, "textFormat", "type") == "json_schema" else None
     return out
 
 
 def parse_response(result: Any, capture: bool) -> ResponseInfo:
     """``ConverseResponse``, or a Nova InvokeModel body (the same ``output``/``stopReason``/``usage``)."""
-    stop = as_str(get(result, "stopReason"))
+    stop = nonempty_text(dict_get(result, "stopReason"))
     msg = dig(result, "output", "message")
     out: tuple[Message, ...] = ()
     if capture and isinstance(msg, Mapping):
-        role = as_str(msg.get("role")) or "assistant"
+        role = nonempty_text(msg.get("role")) or "assistant"
         out = (message(role, parts(msg.get("content")), finish_reason=stop),)
     return ResponseInfo(
-        response_model=as_str(dig(result, "trace", "promptRouter", "invokedModelId")),
+        response_model=nonempty_text(dig(result, "trace", "promptRouter", "invokedModelId")),
         finish_reasons=(stop,) if stop else (),
-        usage=usage(get(result, "usage")),
+        usage=usage(dict_get(result, "usage")),
         output_messages=out,
     )
 
@@ -216,21 +228,21 @@ class ConverseFold:
         elif "contentBlockStart" in event:
             if self._capture:
                 start = event["contentBlockStart"]
-                index, use = as_int(get(start, "contentBlockIndex")), dig(start, "start", "toolUse")
+                index, use = integer(dict_get(start, "contentBlockIndex")), dig(start, "start", "toolUse")
                 if index is not None and use is not None:
                     self._blocks[index] = ["toolUse", use, []]
         elif "messageStart" in event:
             self._started = True
-            self._role = as_str(dig(event, "messageStart", "role"))
+            self._role = nonempty_text(dig(event, "messageStart", "role"))
         elif "messageStop" in event:
-            self._stop = as_str(dig(event, "messageStop", "stopReason")) or self._stop
+            self._stop = nonempty_text(dig(event, "messageStop", "stopReason")) or self._stop
         elif "metadata" in event:
             meta = event["metadata"]
-            self._usage = get(meta, "usage")
-            self._model = as_str(dig(meta, "trace", "promptRouter", "invokedModelId"))
+            self._usage = dict_get(meta, "usage")
+            self._model = nonempty_text(dig(meta, "trace", "promptRouter", "invokedModelId"))
 
     def _delta(self, event: Any) -> None:
-        index, delta = as_int(get(event, "contentBlockIndex")), get(event, "delta")
+        index, delta = integer(dict_get(event, "contentBlockIndex")), dict_get(event, "delta")
         if index is None or not isinstance(delta, Mapping):
             return
         if "text" in delta:
@@ -269,6 +281,9 @@ class ConverseFold:
             elif kind == "reasoning":
                 out.append(reasoning_part(joined))
             else:
-                call_id, name = as_str(get(start, "toolUseId")), as_str(get(start, "name")) or ""
+                call_id, name = (
+                    nonempty_text(dict_get(start, "toolUseId")),
+                    nonempty_text(dict_get(start, "name")) or "",
+                )
                 out.append(tool_call_part(call_id, name, arguments(joined) if joined else {}))
         return out

@@ -40,9 +40,10 @@ from genai_otel.adapter import (
     tool_call_response_part,
 )
 
+from .._values import integer, number, seq
 from ..anthropic import _convert as anthropic
 from . import _converse as converse
-from ._util import arguments, as_float, as_int, as_str, first, get, parse_json, seq, strings
+from ._util import arguments, dict_get, first, nonempty_text, parse_json, strings
 
 #: Nested configuration objects whose keys count as sampling parameters.
 _NESTED = ("textGenerationConfig", "inferenceConfig")
@@ -74,18 +75,18 @@ def request_params(body: Any) -> dict[str, Any]:
             config.update(nested)
     stop = first(config, "stop_sequences", "stopSequences", "stop")
     formats = first(body, "embedding_types", "embeddingTypes")
-    fmt = get(body.get("response_format"), "type")
+    fmt = dict_get(body.get("response_format"), "type")
     return {
-        "max_tokens": as_int(
+        "max_tokens": integer(
             first(config, "max_tokens", "max_gen_len", "maxTokenCount", "maxTokens", "max_new_tokens")
             or config.get("max_completion_tokens")
         ),
-        "temperature": as_float(config.get("temperature")),
-        "top_p": as_float(first(config, "top_p", "topP", "p")),
-        "top_k": as_int(first(config, "top_k", "topK", "k")),
+        "temperature": number(config.get("temperature")),
+        "top_p": number(first(config, "top_p", "topP", "p")),
+        "top_k": integer(first(config, "top_k", "topK", "k")),
         "stop_sequences": [stop] if isinstance(stop, str) else strings(stop),
-        "seed": as_int(config.get("seed")),
-        "choice_count": as_int(first(config, "num_generations", "n")),
+        "seed": integer(config.get("seed")),
+        "choice_count": integer(first(config, "num_generations", "n")),
         "encoding_formats": [formats] if isinstance(formats, str) else strings(formats),
         "output_type": "json" if fmt in ("json_object", "json_schema") else None,
     }
@@ -98,7 +99,7 @@ def request_content(body: Any) -> RequestContent:
         system = body.get("system")
         return RequestContent(
             input_messages=[
-                message(as_str(get(m, "role")) or "user", anthropic.parts(get(m, "content")))
+                message(nonempty_text(dict_get(m, "role")) or "user", anthropic.parts(dict_get(m, "content")))
                 for m in seq(body.get("messages"))
             ],
             system_instructions=anthropic.system_parts(system) if system is not None else (),
@@ -117,12 +118,12 @@ def request_content(body: Any) -> RequestContent:
         )
     if "message" in body:
         history = [
-            message(_COHERE_ROLES.get(get(m, "role"), "user"), [text_part(get(m, "message") or "")])
+            message(_COHERE_ROLES.get(dict_get(m, "role"), "user"), [text_part(dict_get(m, "message") or "")])
             for m in seq(body.get("chat_history"))
         ]
-        preamble = as_str(body.get("preamble"))
+        preamble = nonempty_text(body.get("preamble"))
         return RequestContent(
-            input_messages=[*history, message("user", [text_part(as_str(body["message"]) or "")])],
+            input_messages=[*history, message("user", [text_part(nonempty_text(body["message"]) or "")])],
             system_instructions=[text_part(preamble)] if preamble else (),
             tool_definitions=[_cohere_tool(t) for t in seq(body.get("tools"))],
         )
@@ -140,7 +141,7 @@ def _converse_style(body: Mapping[str, Any]) -> bool:
     """Nova's ``messages-v1``: Converse content blocks (no ``type`` key) rather than OpenAI's."""
     if "schemaVersion" in body or "inferenceConfig" in body or "toolConfig" in body:
         return True
-    blocks = [b for m in seq(body.get("messages")) for b in seq(get(m, "content"))]
+    blocks = [b for m in seq(body.get("messages")) for b in seq(dict_get(m, "content"))]
     return bool(blocks) and all(isinstance(b, Mapping) and "type" not in b for b in blocks)
 
 
@@ -148,18 +149,18 @@ def chat_parts(content: Any) -> list[Part]:
     """OpenAI-style ``content``: a string or a list of ``{"type": "text", "text": ...}`` parts."""
     if isinstance(content, str):
         return [text_part(content)] if content else []  # "" next to tool calls is no content
-    return [text_part(t) for p in seq(content) if isinstance(t := get(p, "text"), str)]
+    return [text_part(t) for p in seq(content) if isinstance(t := dict_get(p, "text"), str)]
 
 
 def tool_calls(calls: Any) -> list[Part]:
     out = []
     for call in seq(calls):
-        function = get(call, "function")
-        args = get(function, "arguments")
+        function = dict_get(call, "function")
+        args = dict_get(function, "arguments")
         out.append(
             tool_call_part(
-                as_str(get(call, "id")),
-                get(function, "name") or "",
+                nonempty_text(dict_get(call, "id")),
+                dict_get(function, "name") or "",
                 arguments(args) if isinstance(args, str) else args,
             )
         )
@@ -167,23 +168,26 @@ def tool_calls(calls: Any) -> list[Part]:
 
 
 def _chat_message(msg: Any) -> Message | None:
-    role = as_str(get(msg, "role"))
+    role = nonempty_text(dict_get(msg, "role"))
     if role is None:
         return None
     if role == "tool":
-        return message(role, [tool_call_response_part(as_str(get(msg, "tool_call_id")), get(msg, "content"))])
-    return message(role, [*chat_parts(get(msg, "content")), *tool_calls(get(msg, "tool_calls"))])
+        return message(
+            role,
+            [tool_call_response_part(nonempty_text(dict_get(msg, "tool_call_id")), dict_get(msg, "content"))],
+        )
+    return message(role, [*chat_parts(dict_get(msg, "content")), *tool_calls(dict_get(msg, "tool_calls"))])
 
 
 def _function_tools(tools: Any) -> list[dict[str, Any]]:
     out = []
     for tool in seq(tools):
-        spec = get(tool, "function")
+        spec = dict_get(tool, "function")
         definition = {
             "type": "function",
-            "name": get(spec, "name"),
-            "description": get(spec, "description"),
-            "parameters": get(spec, "parameters"),
+            "name": dict_get(spec, "name"),
+            "description": dict_get(spec, "description"),
+            "parameters": dict_get(spec, "parameters"),
         }
         out.append({k: v for k, v in definition.items() if v is not None})
     return out
@@ -192,8 +196,8 @@ def _function_tools(tools: Any) -> list[dict[str, Any]]:
 def _cohere_tool(tool: Any) -> dict[str, Any]:
     definition = {
         "type": "function",
-        "name": get(tool, "name"),
-        "description": get(tool, "description"),
-        "parameters": get(tool, "parameter_definitions"),
+        "name": dict_get(tool, "name"),
+        "description": dict_get(tool, "description"),
+        "parameters": dict_get(tool, "parameter_definitions"),
     }
     return {k: v for k, v in definition.items() if v is not None}

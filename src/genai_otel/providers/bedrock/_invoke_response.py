@@ -28,10 +28,11 @@ from typing import Any
 
 from genai_otel.adapter import Message, ResponseInfo, Usage, message, text_part, tool_call_part
 
+from .._values import integer, seq
 from ..anthropic import _convert as anthropic
 from . import _converse as converse
 from ._invoke import chat_parts, tool_calls
-from ._util import as_int, as_str, first, get, seq, usage
+from ._util import dict_get, first, nonempty_text, usage
 
 _HEADER = "x-amzn-bedrock-"
 
@@ -40,7 +41,7 @@ def header_usage(headers: Any) -> Usage | None:
     """Usage from botocore's ``ResponseMetadata.HTTPHeaders`` (names lower-cased)."""
 
     def count(name: str) -> int | None:
-        value = get(headers, f"{_HEADER}{name}-token-count")
+        value = dict_get(headers, f"{_HEADER}{name}-token-count")
         return int(value) if isinstance(value, str) and value.isdigit() else None
 
     return usage(
@@ -82,7 +83,7 @@ def parse_body(body: Any, headers: Any, capture: bool) -> ResponseInfo:
 
 def _texts(texts: list[tuple[Any, Any]], capture: bool, **fields: Any) -> ResponseInfo:
     """One output message per ``(text, finish reason)`` generation."""
-    reasons = tuple(as_str(reason) or "error" for _, reason in texts)
+    reasons = tuple(nonempty_text(reason) or "error" for _, reason in texts)
     out: list[Message] = []
     if capture:
         out = [
@@ -94,11 +95,11 @@ def _texts(texts: list[tuple[Any, Any]], capture: bool, **fields: Any) -> Respon
 
 def _parse(body: Mapping[str, Any], capture: bool) -> ResponseInfo:
     if body.get("type") == "message":
-        stop = as_str(body.get("stop_reason"))
+        stop = nonempty_text(body.get("stop_reason"))
         content = body.get("content")
         return ResponseInfo(
-            response_id=as_str(body.get("id")),
-            response_model=as_str(body.get("model")),
+            response_id=nonempty_text(body.get("id")),
+            response_model=nonempty_text(body.get("model")),
             finish_reasons=(stop,) if stop else (),
             usage=anthropic.usage(body.get("usage")),
             output_messages=(message("assistant", anthropic.parts(content), finish_reason=stop),)
@@ -114,18 +115,22 @@ def _parse(body: Mapping[str, Any], capture: bool) -> ResponseInfo:
         return _texts([(body["generation"], body.get("stop_reason"))], capture, usage=u)
     if "results" in body:
         results = seq(body["results"])
-        out = [as_int(get(r, "tokenCount")) for r in results]
+        out = [integer(dict_get(r, "tokenCount")) for r in results]
         total = sum(n for n in out if n is not None) if any(n is not None for n in out) else None
         u = usage(body.get("inputTextTokenCount"), total, fresh_only=False)
-        return _texts([(get(r, "outputText"), get(r, "completionReason")) for r in results], capture, usage=u)
+        return _texts(
+            [(dict_get(r, "outputText"), dict_get(r, "completionReason")) for r in results], capture, usage=u
+        )
     if "outputs" in body:
-        return _texts([(get(o, "text"), get(o, "stop_reason")) for o in seq(body["outputs"])], capture)
+        return _texts(
+            [(dict_get(o, "text"), dict_get(o, "stop_reason")) for o in seq(body["outputs"])], capture
+        )
     if "generations" in body:
         gens = seq(body["generations"])
         return _texts(
-            [(get(g, "text"), get(g, "finish_reason")) for g in gens],
+            [(dict_get(g, "text"), dict_get(g, "finish_reason")) for g in gens],
             capture,
-            response_id=as_str(body.get("id")),
+            response_id=nonempty_text(body.get("id")),
         )
     if "text" in body and "finish_reason" in body:  # Cohere Command R
         return _cohere_chat(body, capture)
@@ -134,43 +139,45 @@ def _parse(body: Mapping[str, Any], capture: bool) -> ResponseInfo:
 
 def _choices(body: Mapping[str, Any], capture: bool) -> ResponseInfo:
     choices = seq(body["choices"])
-    reasons = tuple(as_str(first(c, "finish_reason", "stop_reason")) or "error" for c in choices)
+    reasons = tuple(nonempty_text(first(c, "finish_reason", "stop_reason")) or "error" for c in choices)
     out: list[Message] = []
     if capture:
         for choice, reason in zip(choices, reasons, strict=True):
-            msg = get(choice, "message")
+            msg = dict_get(choice, "message")
             parts = (
-                [*chat_parts(get(msg, "content")), *tool_calls(get(msg, "tool_calls"))]
+                [*chat_parts(dict_get(msg, "content")), *tool_calls(dict_get(msg, "tool_calls"))]
                 if msg
-                else chat_parts(get(choice, "text"))
+                else chat_parts(dict_get(choice, "text"))
             )
-            out.append(message(as_str(get(msg, "role")) or "assistant", parts, finish_reason=reason))
+            out.append(
+                message(nonempty_text(dict_get(msg, "role")) or "assistant", parts, finish_reason=reason)
+            )
     u = body.get("usage")
-    cached = get(get(u, "prompt_tokens_details"), "cached_tokens")
+    cached = dict_get(dict_get(u, "prompt_tokens_details"), "cached_tokens")
     return ResponseInfo(
-        response_id=as_str(body.get("id")),
-        response_model=as_str(body.get("model")),
+        response_id=nonempty_text(body.get("id")),
+        response_model=nonempty_text(body.get("model")),
         finish_reasons=reasons,
-        usage=usage(get(u, "prompt_tokens"), get(u, "completion_tokens"), cached, fresh_only=False),
+        usage=usage(dict_get(u, "prompt_tokens"), dict_get(u, "completion_tokens"), cached, fresh_only=False),
         output_messages=out,
     )
 
 
 def _cohere_chat(body: Mapping[str, Any], capture: bool) -> ResponseInfo:
-    reason = as_str(body.get("finish_reason")) or "error"
+    reason = nonempty_text(body.get("finish_reason")) or "error"
     out: tuple[Message, ...] = ()
     if capture:
         calls = [
-            tool_call_part(None, get(c, "name") or "", get(c, "parameters"))
+            tool_call_part(None, dict_get(c, "name") or "", dict_get(c, "parameters"))
             for c in seq(body.get("tool_calls"))
         ]
-        text = as_str(body.get("text"))
+        text = nonempty_text(body.get("text"))
         out = (message("assistant", [*([text_part(text)] if text else []), *calls], finish_reason=reason),)
-    billed = get(get(body, "meta"), "billed_units")
+    billed = dict_get(dict_get(body, "meta"), "billed_units")
     return ResponseInfo(
-        response_id=as_str(first(body, "response_id", "generation_id")),
+        response_id=nonempty_text(first(body, "response_id", "generation_id")),
         finish_reasons=(reason,),
-        usage=usage(get(billed, "input_tokens"), get(billed, "output_tokens"), fresh_only=False),
+        usage=usage(dict_get(billed, "input_tokens"), dict_get(billed, "output_tokens"), fresh_only=False),
         output_messages=out,
     )
 
@@ -185,7 +192,7 @@ def _embeddings(body: Mapping[str, Any]) -> ResponseInfo:
     if vector is None and isinstance(body.get("embeddingsByType"), Mapping):  # Titan v2
         vector = next(iter(body["embeddingsByType"].values()), None)
     return ResponseInfo(
-        response_id=as_str(body.get("id")),
+        response_id=nonempty_text(body.get("id")),
         embedding_dimensions=len(vector) if isinstance(vector, list) else None,
         usage=usage(body.get("inputTextTokenCount"), None, fresh_only=False),
     )

@@ -21,10 +21,11 @@ from typing import Any
 
 from genai_otel.adapter import Message, Part, ResponseInfo, message, text_part
 
+from .._values import integer, seq
 from ..anthropic import _convert as anthropic
 from ._converse import ConverseFold
 from ._invoke_response import merged
-from ._util import arguments, as_int, as_str, dig, first, get, parse_json, seq, usage
+from ._util import arguments, dict_get, dig, first, nonempty_text, parse_json, usage
 
 _METRICS = "amazon-bedrock-invocationMetrics"
 _CONVERSE_EVENTS = frozenset(
@@ -52,10 +53,10 @@ class InvokeStreamFold:
             return ResponseInfo()
         metrics = next((e[_METRICS] for e in reversed(events) if isinstance(e.get(_METRICS), Mapping)), None)
         fallback = usage(
-            get(metrics, "inputTokenCount"),
-            get(metrics, "outputTokenCount"),
-            get(metrics, "cacheReadInputTokenCount"),
-            get(metrics, "cacheWriteInputTokenCount"),
+            dict_get(metrics, "inputTokenCount"),
+            dict_get(metrics, "outputTokenCount"),
+            dict_get(metrics, "cacheReadInputTokenCount"),
+            dict_get(metrics, "cacheWriteInputTokenCount"),
             fresh_only=True,
         )
         head = events[0]
@@ -87,20 +88,20 @@ def _anthropic(events: list[Mapping[str, Any]], capture: bool) -> ResponseInfo:
         if kind == "content_block_delta" and capture:
             delta = event.get("delta")
             text = first(delta, "text", "partial_json", "thinking")
-            entry = blocks.get(as_int(event.get("index")))  # type: ignore[arg-type]
+            entry = blocks.get(integer(event.get("index")))  # type: ignore[arg-type]
             if isinstance(text, str) and entry is not None:
                 entry[1].append(text)
         elif kind == "content_block_start" and capture:
-            index = as_int(event.get("index"))
+            index = integer(event.get("index"))
             if index is not None:
                 blocks[index] = [event.get("content_block"), []]
         elif kind == "message_start":
             msg = event.get("message")
-            start_usage = get(msg, "usage")
+            start_usage = dict_get(msg, "usage")
             if isinstance(start_usage, Mapping):
                 counts.update(start_usage)
         elif kind == "message_delta":
-            stop = as_str(dig(event, "delta", "stop_reason")) or stop
+            stop = nonempty_text(dig(event, "delta", "stop_reason")) or stop
             delta_usage = event.get("usage")
             if isinstance(delta_usage, Mapping):  # cumulative totals: overwrite, never add
                 counts.update({k: v for k, v in delta_usage.items() if v is not None})
@@ -111,8 +112,8 @@ def _anthropic(events: list[Mapping[str, Any]], capture: bool) -> ResponseInfo:
     if capture:
         out = (message("assistant", _anthropic_parts(blocks), finish_reason=reason),)
     return ResponseInfo(
-        response_id=as_str(get(msg, "id")),
-        response_model=as_str(get(msg, "model")),
+        response_id=nonempty_text(dict_get(msg, "id")),
+        response_model=nonempty_text(dict_get(msg, "model")),
         finish_reasons=(reason,),
         usage=anthropic.usage(counts) if counts else None,
         output_messages=out,
@@ -126,11 +127,11 @@ def _anthropic_parts(blocks: dict[int, list[Any]]) -> list[Part]:
             continue
         joined, kind = "".join(deltas), block.get("type")
         if kind == "text":
-            block = {**block, "text": (as_str(block.get("text")) or "") + joined}
+            block = {**block, "text": (nonempty_text(block.get("text")) or "") + joined}
         elif kind in ("tool_use", "server_tool_use") and joined:
             block = {**block, "input": arguments(joined)}
         elif kind == "thinking":
-            block = {**block, "thinking": (as_str(block.get("thinking")) or "") + joined}
+            block = {**block, "thinking": (nonempty_text(block.get("thinking")) or "") + joined}
         out.extend(anthropic.block_parts(block))
     return out
 
@@ -144,9 +145,9 @@ def _text(events: list[Mapping[str, Any]], capture: bool) -> ResponseInfo:
         text = (
             first(delta, "content") if delta is not None else first(item, "generation", "outputText", "text")
         )
-        if capture and isinstance(text, str) and get(event, "event_type") in (None, "text-generation"):
+        if capture and isinstance(text, str) and dict_get(event, "event_type") in (None, "text-generation"):
             texts.append(text)
-        reason = as_str(first(item, "stop_reason", "completionReason", "finish_reason")) or reason
+        reason = nonempty_text(first(item, "stop_reason", "completionReason", "finish_reason")) or reason
     final = reason or "error"
     out = (message("assistant", [text_part("".join(texts))], finish_reason=final),) if capture else ()
     return ResponseInfo(finish_reasons=(final,), output_messages=out)

@@ -12,30 +12,20 @@ from typing import Any
 
 from genai_otel.adapter import Usage
 
+from .._values import integer, seq
 
-def get(obj: Any, key: str, default: Any = None) -> Any:
+
+def dict_get(obj: Any, key: str, default: Any = None) -> Any:
     return obj.get(key, default) if isinstance(obj, Mapping) else default
 
 
 def dig(obj: Any, *keys: str) -> Any:
     for key in keys:
-        obj = get(obj, key)
+        obj = dict_get(obj, key)
     return obj
 
 
-def seq(value: Any) -> list[Any] | tuple[Any, ...]:
-    return value if isinstance(value, (list, tuple)) else ()
-
-
-def as_int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def as_float(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def as_str(value: Any) -> str | None:
+def nonempty_text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
@@ -77,8 +67,8 @@ def usage(
 ) -> Usage | None:
     """Semconv usage from a provider's counts. ``fresh_only``: the provider's input count leaves
     cache reads and writes out (Converse, Anthropic), so semconv's input is the sum of the three."""
-    fresh, output = as_int(fresh), as_int(output)
-    read, write = as_int(cache_read), as_int(cache_write)
+    fresh, output = integer(fresh), integer(output)
+    read, write = integer(cache_read), integer(cache_write)
     if fresh is None and output is None:
         return None
     total = fresh

@@ -52,18 +52,8 @@ from genai_otel.adapter import (
 )
 
 from .._credentials import attribute
-from ._convert import (
-    FAILED,
-    assistant_parts,
-    get,
-    given,
-    input_message,
-    meta_usage,
-    seq,
-    text,
-    tool_definition,
-    usage,
-)
+from .._values import get, integer, number, seq, text
+from ._convert import FAILED, assistant_parts, given, input_message, meta_usage, tool_definition, usage
 from ._stream import ChatStreamAccumulator
 
 __all__ = ["ADAPTER", "PROVIDER_COHERE", "TARGETS"]
@@ -137,14 +127,6 @@ def _endpoint(instance: Any) -> tuple[str, str | None, int | None]:
     return PROVIDER_COHERE, host, port
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget) -> RequestInfo:
     provider, host, port = _endpoint(instance)
     model = text(kwargs.get("model"))
@@ -161,7 +143,7 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
         )
     if target.api == "rerank":
         attributes: dict[str, Any] = {}
-        top_n, documents = _int(kwargs.get("top_n")), kwargs.get("documents")
+        top_n, documents = integer(kwargs.get("top_n")), kwargs.get("documents")
         if top_n is not None:
             attributes[RERANK_TOP_N] = top_n
         if isinstance(documents, (list, tuple)):
@@ -177,14 +159,14 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
         server_address=host,
         server_port=port,
         stream=target.api == "chat_stream",
-        temperature=_number(kwargs.get("temperature")),
-        top_p=_number(kwargs.get("p")),
-        top_k=_int(kwargs.get("k")),
-        max_tokens=_int(kwargs.get("max_tokens")),
-        frequency_penalty=_number(kwargs.get("frequency_penalty")),
-        presence_penalty=_number(kwargs.get("presence_penalty")),
+        temperature=number(kwargs.get("temperature")),
+        top_p=number(kwargs.get("p")),
+        top_k=integer(kwargs.get("k")),
+        max_tokens=integer(kwargs.get("max_tokens")),
+        frequency_penalty=number(kwargs.get("frequency_penalty")),
+        presence_penalty=number(kwargs.get("presence_penalty")),
         stop_sequences=[s for s in seq(stops) if isinstance(s, str)] or None,
-        seed=_int(kwargs.get("seed")),
+        seed=integer(kwargs.get("seed")),
         output_type=_OUTPUT_TYPES.get(get(fmt, "type")) if given(fmt) else None,
     )
 

@@ -25,27 +25,15 @@ from genai_otel.adapter import (
     uri_part,
 )
 
+from .._values import get, seq, text
+
 #: Finish reasons that mean the generation failed (``error.type`` is the reason itself).
 FAILED = frozenset({"ERROR", "TIMEOUT"})
-
-
-def get(obj: Any, key: str, default: Any = None) -> Any:
-    if isinstance(obj, Mapping):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
 
 
 def given(value: Any) -> bool:
     """Passed by the caller: not ``None`` and not the SDK's ``OMIT`` (``...``)."""
     return value is not None and value is not Ellipsis
-
-
-def seq(value: Any) -> list[Any] | tuple[Any, ...]:
-    return value if isinstance(value, (list, tuple)) else ()
-
-
-def text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def count(value: Any) -> int | None:

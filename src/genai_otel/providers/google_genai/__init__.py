@@ -52,18 +52,8 @@ from genai_otel.adapter import (
 )
 
 from .._credentials import attribute
-from ._convert import (
-    candidate_message,
-    enum_text,
-    finish_reason,
-    get,
-    input_messages,
-    integer,
-    number,
-    system_parts,
-    text,
-    usage,
-)
+from .._values import get, integer, number, text
+from ._convert import candidate_message, enum_text, finish_reason, input_messages, system_parts, usage
 from ._stream import GenerateContentAccumulator
 from ._tools import parse_tool, tool_definitions
 

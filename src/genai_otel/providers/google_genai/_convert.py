@@ -27,6 +27,8 @@ from genai_otel.adapter import (
     uri_part,
 )
 
+from .._values import get, integer, text
+
 #: Gemini roles -> semconv roles; anything else (``user``, ``function``) is kept as sent.
 _ROLES = {"model": "assistant"}
 #: ``MediaModality.MODALITY_UNSPECIFIED``: "when a modality is not specified, it is treated as TEXT".
@@ -39,24 +41,6 @@ def sdk() -> tuple[Any, Any]:
     from google.genai import _transformers, types  # called only once google.genai is imported
 
     return _transformers, types
-
-
-def get(obj: Any, key: str) -> Any:
-    if isinstance(obj, Mapping):
-        return obj.get(key)
-    return getattr(obj, key, None)
-
-
-def integer(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def enum_text(value: Any) -> str | None:

@@ -15,7 +15,8 @@ from typing import Any
 
 from genai_otel.adapter import Message, Part, ResponseInfo, message
 
-from ._convert import finish_reason, part, text, usage
+from .._values import text
+from ._convert import finish_reason, part, usage
 
 
 class GenerateContentAccumulator:

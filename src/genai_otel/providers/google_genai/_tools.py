@@ -9,7 +9,8 @@ from typing import Any
 
 from genai_otel.adapter import PatchTarget, ToolCall
 
-from ._convert import get, plain, sdk, text
+from .._values import get, text
+from ._convert import plain, sdk
 
 
 def parse_tool(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget) -> ToolCall | None:

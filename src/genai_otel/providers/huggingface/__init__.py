@@ -73,8 +73,9 @@ from genai_otel.adapter import (
 )
 
 from .._credentials import attribute
+from .._values import integer, number, text
 from . import _chat, _text
-from ._convert import get, integer, num, passed, strings, text
+from ._convert import attr_or_item, passed, strings
 from ._route import PROVIDER_HUGGINGFACE, route
 
 __all__ = ["ADAPTER", "PROVIDER_HUGGINGFACE", "TARGETS"]
@@ -130,12 +131,12 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
         server_address=host,
         server_port=port,
         stream=kw.get("stream") is True,
-        temperature=num(kw.get("temperature")),
-        top_p=num(kw.get("top_p")),
+        temperature=number(kw.get("temperature")),
+        top_p=number(kw.get("top_p")),
         top_k=integer(top_k),
         max_tokens=integer(limit),
-        frequency_penalty=num(kw.get("frequency_penalty")),
-        presence_penalty=num(kw.get("presence_penalty")),
+        frequency_penalty=number(kw.get("frequency_penalty")),
+        presence_penalty=number(kw.get("presence_penalty")),
         stop_sequences=strings(stops),
         seed=integer(kw.get("seed")),
         choice_count=choices,
@@ -182,8 +183,8 @@ def error_type(exc: BaseException) -> str | None:
         body = response.json()  # raises ResponseNotRead (no read) on an unread stream
     except Exception:
         return None
-    error = get(body, "error") if isinstance(body, Mapping) else None
-    code = get(error, "code") if isinstance(error, Mapping) else None
+    error = attr_or_item(body, "error") if isinstance(body, Mapping) else None
+    code = attr_or_item(error, "code") if isinstance(error, Mapping) else None
     return code if isinstance(code, str) and code else None
 
 

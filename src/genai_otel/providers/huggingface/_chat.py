@@ -31,24 +31,15 @@ from genai_otel.adapter import (
     uri_part,
 )
 
-from ._convert import (
-    chat_usage,
-    finish_reason,
-    get,
-    joined_text,
-    json_or_text,
-    seq,
-    text,
-    text_parts,
-    tool_call,
-)
+from .._values import json_or_text, seq, text
+from ._convert import attr_or_item, chat_usage, finish_reason, joined_text, text_parts, tool_call
 
 #: ``response_format["type"]`` (HF grammar types and the OpenAI ones the router accepts).
 OUTPUT_TYPES = {"json": "json", "json_object": "json", "json_schema": "json", "text": "text", "regex": "text"}
 
 
 def output_type(fmt: Any) -> str | None:
-    kind = get(fmt, "type") if fmt is not None else None
+    kind = attr_or_item(fmt, "type") if fmt is not None else None
     return OUTPUT_TYPES.get(kind, kind) if isinstance(kind, str) else None
 
 
@@ -66,12 +57,12 @@ def content_parts(content: Any) -> list[Part]:
         return [text_part(content)]
     parts: list[Part] = []
     for chunk in seq(content):
-        kind = get(chunk, "type")
+        kind = attr_or_item(chunk, "type")
         part: Part | None
         if kind == "text":
-            part = text_part(text(get(chunk, "text")) or "")
+            part = text_part(text(attr_or_item(chunk, "text")) or "")
         elif kind == "image_url":
-            part = _url_part(get(get(chunk, "image_url"), "url"))
+            part = _url_part(attr_or_item(attr_or_item(chunk, "image_url"), "url"))
         else:
             part = generic_part(kind if isinstance(kind, str) else "unknown")
         if part is not None:
@@ -80,27 +71,29 @@ def content_parts(content: Any) -> list[Part]:
 
 
 def _input_message(msg: Any) -> Message | None:
-    role = text(get(msg, "role"))
+    role = text(attr_or_item(msg, "role"))
     if role is None:
         return None
-    content = get(msg, "content")
+    content = attr_or_item(msg, "content")
     if role == "tool":
-        return message(role, [tool_call_response_part(text(get(msg, "tool_call_id")), joined_text(content))])
+        return message(
+            role, [tool_call_response_part(text(attr_or_item(msg, "tool_call_id")), joined_text(content))]
+        )
     parts = content_parts(content)
     if role == "assistant":
-        parts.extend(tool_call(c) for c in seq(get(msg, "tool_calls")))
-    return message(role, parts, name=text(get(msg, "name")))
+        parts.extend(tool_call(c) for c in seq(attr_or_item(msg, "tool_calls")))
+    return message(role, parts, name=text(attr_or_item(msg, "name")))
 
 
 def _tool_definition(tool: Any) -> dict[str, Any] | None:
-    kind = text(get(tool, "type")) or "function"
-    spec = get(tool, "function") if kind == "function" else tool
-    name = text(get(spec, "name"))
+    kind = text(attr_or_item(tool, "type")) or "function"
+    spec = attr_or_item(tool, "function") if kind == "function" else tool
+    name = text(attr_or_item(spec, "name"))
     if name is None:
         return None
     out: dict[str, Any] = {"type": kind, "name": name}
     for key in ("description", "parameters"):
-        value = get(spec, key)
+        value = attr_or_item(spec, key)
         if value is not None:
             out[key] = value
     return out
@@ -113,11 +106,11 @@ def request_content(kwargs: Mapping[str, Any]) -> RequestContent:
 
 
 def _output_message(msg: Any) -> Message:
-    reasoning = text(get(msg, "reasoning"))
+    reasoning = text(attr_or_item(msg, "reasoning"))
     parts = [reasoning_part(reasoning)] if reasoning else []
-    parts.extend(text_parts(get(msg, "content")))
-    parts.extend(tool_call(c) for c in _calls(get(msg, "tool_calls")))
-    return message(text(get(msg, "role")) or "assistant", parts)
+    parts.extend(text_parts(attr_or_item(msg, "content")))
+    parts.extend(tool_call(c) for c in _calls(attr_or_item(msg, "tool_calls")))
+    return message(text(attr_or_item(msg, "role")) or "assistant", parts)
 
 
 def _calls(value: Any) -> list[Any] | tuple[Any, ...]:
@@ -126,13 +119,13 @@ def _calls(value: Any) -> list[Any] | tuple[Any, ...]:
 
 
 def parse_response(result: Any, capture: bool) -> ResponseInfo:
-    choices = seq(get(result, "choices")) if result is not None else ()
+    choices = seq(attr_or_item(result, "choices")) if result is not None else ()
     return ResponseInfo(
-        response_id=text(get(result, "id")) or None,
-        response_model=text(get(result, "model")) or None,
-        finish_reasons=tuple(finish_reason(get(c, "finish_reason")) or "error" for c in choices),
-        usage=chat_usage(get(result, "usage")) if result is not None else None,
-        output_messages=[_output_message(get(c, "message")) for c in choices] if capture else (),
+        response_id=text(attr_or_item(result, "id")) or None,
+        response_model=text(attr_or_item(result, "model")) or None,
+        finish_reasons=tuple(finish_reason(attr_or_item(c, "finish_reason")) or "error" for c in choices),
+        usage=chat_usage(attr_or_item(result, "usage")) if result is not None else None,
+        output_messages=[_output_message(attr_or_item(c, "message")) for c in choices] if capture else (),
     )
 
 
@@ -152,17 +145,17 @@ class ChatAccumulator:
 
     def add(self, chunk: Any) -> None:
         if not self._id:
-            self._id, self._model = get(chunk, "id"), get(chunk, "model")
-        usage = get(chunk, "usage")
+            self._id, self._model = attr_or_item(chunk, "id"), attr_or_item(chunk, "model")
+        usage = attr_or_item(chunk, "usage")
         if usage is not None:
             self._usage = usage
-        for choice in seq(get(chunk, "choices")):
-            index = get(choice, "index")
+        for choice in seq(attr_or_item(chunk, "choices")):
+            index = attr_or_item(choice, "index")
             if not isinstance(index, int):
                 continue
             if index >= self._choices:
                 self._choices = index + 1
-            reason = get(choice, "finish_reason")
+            reason = attr_or_item(choice, "finish_reason")
             if reason is not None:
                 self._reasons[index] = reason
             if self._capture:
@@ -184,16 +177,21 @@ class ChatAccumulator:
         thoughts: dict[int, list[str]] = {}
         calls: dict[int, dict[Any, list[Any]]] = {}
         for choice in self._deltas:
-            index, delta = get(choice, "index"), get(choice, "delta")
-            for into, piece in ((thoughts, get(delta, "reasoning")), (texts, get(delta, "content"))):
+            index, delta = attr_or_item(choice, "index"), attr_or_item(choice, "delta")
+            for into, piece in (
+                (thoughts, attr_or_item(delta, "reasoning")),
+                (texts, attr_or_item(delta, "content")),
+            ):
                 if isinstance(piece, str) and piece:
                     into.setdefault(index, []).append(piece)
-            for call in _calls(get(delta, "tool_calls")):
-                entry = calls.setdefault(index, {}).setdefault(get(call, "index") or 0, [None, "", []])
-                function = get(call, "function")
-                entry[0] = text(get(call, "id")) or entry[0]
-                entry[1] = text(get(function, "name")) or entry[1]
-                arguments = get(function, "arguments")
+            for call in _calls(attr_or_item(delta, "tool_calls")):
+                entry = calls.setdefault(index, {}).setdefault(
+                    attr_or_item(call, "index") or 0, [None, "", []]
+                )
+                function = attr_or_item(call, "function")
+                entry[0] = text(attr_or_item(call, "id")) or entry[0]
+                entry[1] = text(attr_or_item(function, "name")) or entry[1]
+                arguments = attr_or_item(function, "arguments")
                 if isinstance(arguments, str):
                     entry[2].append(arguments)
         out: list[Message] = []

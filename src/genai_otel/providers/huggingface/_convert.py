@@ -3,25 +3,26 @@
 The SDK's inference types (``ChatCompletionOutput``, ``TextGenerationStreamOutput``, the input
 message classes) are dataclasses that are also ``dict`` subclasses; fields a type does not declare
 (``prompt_tokens_details`` from an OpenAI-compatible upstream) are kept as attributes, while the
-parent's dict copy of a nested object has lost them, so ``get`` reads attributes first and falls
+parent's dict copy of a nested object has lost them, so ``attr_or_item`` reads attributes first and falls
 back to the mapping (plain dicts from the caller). Only lists and tuples are ever
 iterated: a caller's one-shot iterator belongs to the SDK.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from genai_otel.adapter import Part, Usage, text_part, tool_call_part
+
+from .._values import integer, json_or_text, seq, text
 
 #: Chat finish reasons in the semconv vocabulary where the OpenAI wire API has a synonym (as the
 #: openai adapter maps them); TGI's own (``eos_token``, ``stop_sequence``) pass through.
 _FINISH_REASONS = {"tool_calls": "tool_call", "function_call": "tool_call"}
 
 
-def get(obj: Any, key: str) -> Any:
+def attr_or_item(obj: Any, key: str) -> Any:
     """``obj.key``, else ``obj[key]``. Attributes first: a nested inference type's dict items are
     an ``asdict`` copy made at construction, which drops its undeclared fields."""
     if type(obj) is dict:
@@ -30,22 +31,6 @@ def get(obj: Any, key: str) -> Any:
     if value is None and isinstance(obj, Mapping):
         return obj.get(key)
     return value
-
-
-def seq(value: Any) -> list[Any] | tuple[Any, ...]:
-    return value if isinstance(value, (list, tuple)) else ()
-
-
-def text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def integer(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def num(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def passed(kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,20 +48,12 @@ def finish_reason(value: Any) -> str | None:
     return _FINISH_REASONS.get(value, value) if isinstance(value, str) and value else None
 
 
-def json_or_text(value: Any) -> Any:
-    """Tool-call arguments: a JSON string decoded when it is valid JSON; TGI sends an object."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
 def tool_call(call: Any) -> Part:
-    function = get(call, "function")
+    function = attr_or_item(call, "function")
     return tool_call_part(
-        text(get(call, "id")), text(get(function, "name")) or "", json_or_text(get(function, "arguments"))
+        text(attr_or_item(call, "id")),
+        text(attr_or_item(function, "name")) or "",
+        json_or_text(attr_or_item(function, "arguments")),
     )
 
 
@@ -85,12 +62,17 @@ def chat_usage(u: Any) -> Usage | None:
     blocks are read only when an OpenAI-compatible upstream sent them."""
     if u is None:
         return None
-    prompt, completion = get(u, "prompt_tokens_details"), get(u, "completion_tokens_details")
+    prompt, completion = (
+        attr_or_item(u, "prompt_tokens_details"),
+        attr_or_item(u, "completion_tokens_details"),
+    )
     return Usage(
-        input_tokens=integer(get(u, "prompt_tokens")),
-        output_tokens=integer(get(u, "completion_tokens")),
-        cache_read_input_tokens=integer(get(prompt, "cached_tokens")) if prompt is not None else None,
-        reasoning_output_tokens=integer(get(completion, "reasoning_tokens"))
+        input_tokens=integer(attr_or_item(u, "prompt_tokens")),
+        output_tokens=integer(attr_or_item(u, "completion_tokens")),
+        cache_read_input_tokens=integer(attr_or_item(prompt, "cached_tokens"))
+        if prompt is not None
+        else None,
+        reasoning_output_tokens=integer(attr_or_item(completion, "reasoning_tokens"))
         if completion is not None
         else None,
     )
@@ -99,7 +81,7 @@ def chat_usage(u: Any) -> Usage | None:
 def joined_text(content: Any) -> Any:
     """A tool result: the string, the text of a list of text chunks, or as sent."""
     if isinstance(content, (list, tuple)):
-        texts = [get(c, "text") for c in content]
+        texts = [attr_or_item(c, "text") for c in content]
         if texts and all(isinstance(t, str) for t in texts):
             return "".join(texts)
     return content

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from genai_otel._telemetry import semconv as sc
 
 from .._endpoints import provider_from_url
-from ._convert import get, text
+from .._values import text
+from ._convert import attr_or_item
 
 #: Not in the semconv registry: our own snake-case value (the HF router / HF Inference / TGI).
 PROVIDER_HUGGINGFACE = "huggingface"
@@ -51,7 +52,7 @@ def _provider_host(provider: str, api: str) -> tuple[str | None, int | None]:
         from huggingface_hub.inference._providers import PROVIDERS
     except ImportError:  # pragma: no cover - loaded only once the inference client is
         return None, None
-    helper = get(PROVIDERS.get(provider), _TASKS.get(api, ""))  # type: ignore[call-overload]
+    helper = attr_or_item(PROVIDERS.get(provider), _TASKS.get(api, ""))  # type: ignore[call-overload]
     base = getattr(helper, "base_url", None)
     return _host_port(base) if isinstance(base, str) else (None, None)
 

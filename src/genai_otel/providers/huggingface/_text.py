@@ -23,7 +23,8 @@ from typing import Any
 
 from genai_otel.adapter import Message, ResponseInfo, Usage, message, text_part
 
-from ._convert import get, integer, text
+from .._values import integer, text
+from ._convert import attr_or_item
 
 
 def _answer(generated: str, capture: bool) -> tuple[Message, ...]:
@@ -33,10 +34,10 @@ def _answer(generated: str, capture: bool) -> tuple[Message, ...]:
 def parse_response(result: Any, capture: bool) -> ResponseInfo:
     if isinstance(result, str):
         return ResponseInfo(output_messages=_answer(result, capture))
-    details = get(result, "details") if result is not None else None
-    reason = text(get(details, "finish_reason")) if details is not None else None
-    generated_tokens = integer(get(details, "generated_tokens")) if details is not None else None
-    generated = text(get(result, "generated_text")) if result is not None else None
+    details = attr_or_item(result, "details") if result is not None else None
+    reason = text(attr_or_item(details, "finish_reason")) if details is not None else None
+    generated_tokens = integer(attr_or_item(details, "generated_tokens")) if details is not None else None
+    generated = text(attr_or_item(result, "generated_text")) if result is not None else None
     return ResponseInfo(
         finish_reasons=(reason,) if reason else (),
         usage=Usage(output_tokens=generated_tokens) if generated_tokens is not None else None,
@@ -62,15 +63,19 @@ class TextAccumulator:
                 self._pieces.append(chunk)
             return
         self._detailed = True
-        details = get(chunk, "details")
+        details = attr_or_item(chunk, "details")
         if details is not None:
             self._details = details
         if self._capture:
-            generated = get(chunk, "generated_text")
+            generated = attr_or_item(chunk, "generated_text")
             if isinstance(generated, str):
                 self._generated = generated
-            token = get(chunk, "token")
-            piece = get(token, "text") if token is not None and not get(token, "special") else None
+            token = attr_or_item(chunk, "token")
+            piece = (
+                attr_or_item(token, "text")
+                if token is not None and not attr_or_item(token, "special")
+                else None
+            )
             if isinstance(piece, str):
                 self._pieces.append(piece)
 
@@ -78,12 +83,12 @@ class TextAccumulator:
         if not self._detailed and not self._pieces:
             return ResponseInfo()
         details = self._details
-        reason = text(get(details, "finish_reason")) if details is not None else None
+        reason = text(attr_or_item(details, "finish_reason")) if details is not None else None
         usage = None
         if details is not None:
             usage = Usage(
-                input_tokens=integer(get(details, "input_length")),
-                output_tokens=integer(get(details, "generated_tokens")),
+                input_tokens=integer(attr_or_item(details, "input_length")),
+                output_tokens=integer(attr_or_item(details, "generated_tokens")),
             )
         generated = self._generated if self._generated is not None else "".join(self._pieces)
         return ResponseInfo(

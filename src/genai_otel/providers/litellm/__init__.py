@@ -54,9 +54,10 @@ from ...adapter import (
     ResponseInfo,
     Usage,
 )
+from .._values import get, integer, number, text
 from ..openai import chat
 from ..openai._chunks import ChatAccumulator
-from ..openai._common import get, integer, num, passed, stop_sequences, text
+from ..openai._common import passed, stop_sequences
 from ..openai.embeddings import dimensions
 from ._route import route
 
@@ -104,12 +105,12 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
     return RequestInfo(
         **common,
         stream=kwargs.get("stream") is True,
-        temperature=num(kwargs.get("temperature")),
-        top_p=num(kwargs.get("top_p")),
+        temperature=number(kwargs.get("temperature")),
+        top_p=number(kwargs.get("top_p")),
         top_k=integer(kwargs.get("top_k")),
         max_tokens=integer(max_tokens),
-        frequency_penalty=num(kwargs.get("frequency_penalty")),
-        presence_penalty=num(kwargs.get("presence_penalty")),
+        frequency_penalty=number(kwargs.get("frequency_penalty")),
+        presence_penalty=number(kwargs.get("presence_penalty")),
         stop_sequences=stop_sequences(kwargs.get("stop")),
         seed=integer(kwargs.get("seed")),
         choice_count=n if n is not None and n != 1 else None,

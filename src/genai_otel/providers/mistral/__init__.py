@@ -47,19 +47,8 @@ from genai_otel.adapter import (
 )
 
 from .._credentials import attribute
-from ._convert import (
-    finish_reason,
-    get,
-    input_message,
-    integer,
-    number,
-    output_message,
-    passed,
-    seq,
-    text,
-    tool_definition,
-    usage,
-)
+from .._values import integer, number, seq, text
+from ._convert import finish_reason, get_passed, input_message, output_message, passed, tool_definition, usage
 from ._sdk import error_type, is_stream, named_server, suppress_sdk_span
 from ._stream import StreamAccumulator
 
@@ -113,7 +102,7 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
     stops = kwargs.get("stop")
     stops = [stops] if isinstance(stops, str) else [s for s in seq(stops) if isinstance(s, str)]
     n = integer(kwargs.get("n"))
-    fmt = get(kwargs.get("response_format"), "type")
+    fmt = get_passed(kwargs.get("response_format"), "type")
     encoding = text(kwargs.get("encoding_format"))
     agent = text(kwargs.get("agent_id"))
     return RequestInfo(
@@ -159,23 +148,25 @@ def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseI
     if result is None:
         return ResponseInfo()
     if target.api == "embeddings":
-        data = get(result, "data")
-        vector = get(data[0], "embedding") if isinstance(data, list) and data else None
-        tokens = integer(get(get(result, "usage"), "prompt_tokens"))
+        data = get_passed(result, "data")
+        vector = get_passed(data[0], "embedding") if isinstance(data, list) and data else None
+        tokens = integer(get_passed(get_passed(result, "usage"), "prompt_tokens"))
         return ResponseInfo(
-            response_id=text(get(result, "id")),
-            response_model=text(get(result, "model")),
+            response_id=text(get_passed(result, "id")),
+            response_model=text(get_passed(result, "model")),
             usage=Usage(input_tokens=tokens) if tokens is not None else None,
             embedding_dimensions=len(vector) if isinstance(vector, list) else None,
         )
-    choices = seq(get(result, "choices"))
-    reasons = [finish_reason(get(c, "finish_reason")) or "error" for c in choices]
+    choices = seq(get_passed(result, "choices"))
+    reasons = [finish_reason(get_passed(c, "finish_reason")) or "error" for c in choices]
     return ResponseInfo(
-        response_id=text(get(result, "id")),
-        response_model=text(get(result, "model")),
+        response_id=text(get_passed(result, "id")),
+        response_model=text(get_passed(result, "model")),
         finish_reasons=tuple(reasons),
-        usage=usage(get(result, "usage")),
-        output_messages=[output_message(get(c, "message"), r) for c, r in zip(choices, reasons, strict=True)]
+        usage=usage(get_passed(result, "usage")),
+        output_messages=[
+            output_message(get_passed(c, "message"), r) for c, r in zip(choices, reasons, strict=True)
+        ]
         if capture
         else (),
     )

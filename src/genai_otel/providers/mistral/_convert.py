@@ -2,13 +2,12 @@
 
 Every reader takes request params (TypedDicts, so plain dicts) and the SDK's pydantic models
 alike. The SDK marks "not passed" with its ``Unset`` object (class name, so no SDK import here);
-``get`` reads it as ``None``. Only lists and tuples are ever iterated: the SDK accepts any
+``get_passed`` reads it as ``None``. Only lists and tuples are ever iterated: the SDK accepts any
 iterable for ``messages``/``tools``, and consuming a caller's generator would empty the request.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,13 +26,15 @@ from genai_otel.adapter import (
     uri_part,
 )
 
+from .._values import integer, json_or_text, seq, text
+
 _UNSET = "Unset"
 #: Mistral finish reasons mapped like the OpenAI adapter maps the same wire values (semconv's
 #: ``tool_call``); ``stop``, ``length``, ``model_length``, ``error`` pass through as returned.
 _FINISH_REASONS = {"tool_calls": "tool_call"}
 
 
-def get(obj: Any, key: str) -> Any:
+def get_passed(obj: Any, key: str) -> Any:
     value = obj.get(key) if isinstance(obj, Mapping) else getattr(obj, key, None)
     return None if type(value).__name__ == _UNSET else value
 
@@ -45,33 +46,8 @@ def passed(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if v is not None and type(v).__name__ != _UNSET}
 
 
-def seq(value: Any) -> list[Any] | tuple[Any, ...]:
-    return value if isinstance(value, (list, tuple)) else ()
-
-
-def text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def integer(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def finish_reason(value: Any) -> str | None:
     return _FINISH_REASONS.get(value, value) if isinstance(value, str) else None
-
-
-def json_or_text(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 def call_id(value: Any) -> str | None:
@@ -84,45 +60,49 @@ def usage(u: Any) -> Usage | None:
     an extra field the SDK model keeps as a dict)."""
     if u is None:
         return None
-    details = get(u, "prompt_tokens_details")
+    details = get_passed(u, "prompt_tokens_details")
     return Usage(
-        input_tokens=integer(get(u, "prompt_tokens")),
-        output_tokens=integer(get(u, "completion_tokens")),
-        cache_read_input_tokens=integer(get(details, "cached_tokens")) if details is not None else None,
+        input_tokens=integer(get_passed(u, "prompt_tokens")),
+        output_tokens=integer(get_passed(u, "completion_tokens")),
+        cache_read_input_tokens=integer(get_passed(details, "cached_tokens"))
+        if details is not None
+        else None,
     )
 
 
 def _thinking_text(chunk: Any) -> str:
-    return "".join(t for t in (get(c, "text") for c in seq(get(chunk, "thinking"))) if isinstance(t, str))
+    return "".join(
+        t for t in (get_passed(c, "text") for c in seq(get_passed(chunk, "thinking"))) if isinstance(t, str)
+    )
 
 
 def _url(value: Any) -> str | None:
-    return text(value) if isinstance(value, str) else text(get(value, "url"))
+    return text(value) if isinstance(value, str) else text(get_passed(value, "url"))
 
 
 def chunk_part(chunk: Any) -> Part:
     """One ``ContentChunk`` (text, image_url, document_url, file, input_audio, thinking, ...)."""
     if isinstance(chunk, str):
         return text_part(chunk)
-    kind = get(chunk, "type")
+    kind = get_passed(chunk, "type")
     if kind == "text":
-        return text_part(text(get(chunk, "text")) or "")
+        return text_part(text(get_passed(chunk, "text")) or "")
     if kind == "thinking":
         return reasoning_part(_thinking_text(chunk))
     if kind == "image_url":
-        url = _url(get(chunk, "image_url")) or ""
+        url = _url(get_passed(chunk, "image_url")) or ""
         if url.startswith("data:"):
             header, _, payload = url[5:].partition(",")
             return blob_part("image", payload, header.split(";", 1)[0] or None)
         return uri_part("image", url)
     if kind == "document_url":
-        return uri_part("document", text(get(chunk, "document_url")) or "")
+        return uri_part("document", text(get_passed(chunk, "document_url")) or "")
     if kind == "file":
-        return file_part("document", text(get(chunk, "file_id")) or "")
+        return file_part("document", text(get_passed(chunk, "file_id")) or "")
     if kind == "input_audio":
-        return blob_part("audio", text(get(chunk, "input_audio")) or "")
+        return blob_part("audio", text(get_passed(chunk, "input_audio")) or "")
     if kind == "reference":
-        return generic_part("reference", reference_ids=list(seq(get(chunk, "reference_ids"))))
+        return generic_part("reference", reference_ids=list(seq(get_passed(chunk, "reference_ids"))))
     return generic_part(kind if isinstance(kind, str) else "unknown")
 
 
@@ -133,50 +113,52 @@ def parts(content: Any) -> list[Part]:
 
 
 def tool_call(call: Any) -> Part:
-    function = get(call, "function")
-    name = text(get(function, "name")) or ""
-    return tool_call_part(call_id(get(call, "id")), name, json_or_text(get(function, "arguments")))
+    function = get_passed(call, "function")
+    name = text(get_passed(function, "name")) or ""
+    return tool_call_part(
+        call_id(get_passed(call, "id")), name, json_or_text(get_passed(function, "arguments"))
+    )
 
 
 def _joined(content: Any) -> Any:
     if isinstance(content, (list, tuple)):
-        texts = [get(c, "text") for c in content]
+        texts = [get_passed(c, "text") for c in content]
         if texts and all(isinstance(t, str) for t in texts):
             return "".join(texts)
     return content
 
 
 def input_message(msg: Any) -> Message | None:
-    role = get(msg, "role")
+    role = get_passed(msg, "role")
     if not isinstance(role, str):
         return None
-    content = get(msg, "content")
+    content = get_passed(msg, "content")
     if role == "tool":
-        part = tool_call_response_part(call_id(get(msg, "tool_call_id")), _joined(content))
-        return message(role, [part], name=text(get(msg, "name")))
+        part = tool_call_response_part(call_id(get_passed(msg, "tool_call_id")), _joined(content))
+        return message(role, [part], name=text(get_passed(msg, "name")))
     out = parts(content)
-    out.extend(tool_call(c) for c in seq(get(msg, "tool_calls")))
+    out.extend(tool_call(c) for c in seq(get_passed(msg, "tool_calls")))
     return message(role, out)
 
 
 def output_message(msg: Any, reason: str | None) -> Message:
-    content = get(msg, "content")
+    content = get_passed(msg, "content")
     out = parts(content) if content != "" else []  # "" beside tool calls says nothing
-    out.extend(tool_call(c) for c in seq(get(msg, "tool_calls")))
-    return message(text(get(msg, "role")) or "assistant", out, finish_reason=reason or "error")
+    out.extend(tool_call(c) for c in seq(get_passed(msg, "tool_calls")))
+    return message(text(get_passed(msg, "role")) or "assistant", out, finish_reason=reason or "error")
 
 
 def tool_definition(tool: Any) -> dict[str, Any]:
-    kind = get(tool, "type") or "function"
+    kind = get_passed(tool, "type") or "function"
     if kind != "function":  # agents' built-in tools (image_generation, document_library, connectors)
         return (
             {"type": kind, "name": kind} if isinstance(kind, str) else {"type": "unknown", "name": "unknown"}
         )
-    function = get(tool, "function")
+    function = get_passed(tool, "function")
     out = {
         "type": "function",
-        "name": text(get(function, "name")) or "",
-        "description": get(function, "description"),
-        "parameters": get(function, "parameters"),
+        "name": text(get_passed(function, "name")) or "",
+        "description": get_passed(function, "description"),
+        "parameters": get_passed(function, "parameters"),
     }
     return {k: v for k, v in out.items() if v is not None}

@@ -15,7 +15,8 @@ from typing import Any
 
 from genai_otel.adapter import Message, Part, ResponseInfo, message, reasoning_part, text_part, tool_call_part
 
-from ._convert import call_id, chunk_part, finish_reason, get, json_or_text, seq, text, usage
+from .._values import json_or_text, seq, text
+from ._convert import call_id, chunk_part, finish_reason, get_passed, usage
 
 
 class StreamAccumulator:
@@ -70,10 +71,10 @@ class StreamAccumulator:
         calls: dict[int, list[list[Any]]] = {}  # choice -> [[index, id, name, [arguments]], ...]
         for index, delta in self._deltas:
             out = pieces.setdefault(index, [])
-            content = get(delta, "content")
+            content = get_passed(delta, "content")
             for part in [text_part(content)] if isinstance(content, str) else map(chunk_part, seq(content)):
                 _append(out, part)
-            for call in seq(get(delta, "tool_calls")):
+            for call in seq(get_passed(delta, "tool_calls")):
                 _fold_call(calls.setdefault(index, []), call)
         messages = []
         for i in range(self._choices):
@@ -95,9 +96,9 @@ def _append(out: list[Part], part: Part) -> None:
 
 
 def _fold_call(calls: list[list[Any]], call: Any) -> None:
-    index, cid = get(call, "index"), call_id(get(call, "id"))
-    function = get(call, "function")
-    name, arguments = text(get(function, "name")), get(function, "arguments")
+    index, cid = get_passed(call, "index"), call_id(get_passed(call, "id"))
+    function = get_passed(call, "function")
+    name, arguments = text(get_passed(function, "name")), get_passed(function, "arguments")
     last = next((c for c in reversed(calls) if c[0] == index), None)
     if last is None or (cid is not None and last[1] is not None and cid != last[1]):
         last = [index, cid, name or "", []]

@@ -65,17 +65,8 @@ from genai_otel.adapter import (
 )
 
 from .._credentials import bearer
-from ._convert import (
-    get,
-    image_part,
-    input_message,
-    integer,
-    output_message,
-    seq,
-    text,
-    tool_definition,
-    usage,
-)
+from .._values import get, integer, number, seq, text
+from ._convert import image_part, input_message, output_message, tool_definition, usage
 from ._stream import PartsAccumulator
 
 __all__ = ["ADAPTER", "TARGETS"]
@@ -102,10 +93,6 @@ _DEFAULT_PORTS = {"https": 443, "http": 80}
 _STREAM_TYPES = (GeneratorType, AsyncGeneratorType)
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget) -> RequestInfo:
     url: Any = getattr(getattr(instance, "_client", None), "base_url", None)
     host = text(getattr(url, "host", None)) or None
@@ -123,12 +110,12 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
         server_address=host,
         server_port=port if host else None,
         stream=kwargs.get("stream") is True,
-        temperature=_number(get(options, "temperature")) if options is not None else None,
-        top_p=_number(get(options, "top_p")) if options is not None else None,
+        temperature=number(get(options, "temperature")) if options is not None else None,
+        top_p=number(get(options, "top_p")) if options is not None else None,
         top_k=integer(get(options, "top_k")) if options is not None else None,
         max_tokens=limit if limit is not None and limit >= 0 else None,
-        frequency_penalty=_number(get(options, "frequency_penalty")) if options is not None else None,
-        presence_penalty=_number(get(options, "presence_penalty")) if options is not None else None,
+        frequency_penalty=number(get(options, "frequency_penalty")) if options is not None else None,
+        presence_penalty=number(get(options, "presence_penalty")) if options is not None else None,
         stop_sequences=[s for s in seq(stops) if isinstance(s, str)] or None,
         seed=integer(get(options, "seed")) if options is not None else None,
         output_type="json" if fmt == "json" or (isinstance(fmt, Mapping) and fmt) else None,

@@ -24,26 +24,10 @@ from genai_otel.adapter import (
     tool_call_response_part,
 )
 
+from .._values import get, integer, seq, text
+
 #: Image strings the SDK treats as file paths (it reads them at send time; we do no I/O).
 _PATH_SUFFIXES = ("png", "jpg", "jpeg", "webp")
-
-
-def get(obj: Any, key: str) -> Any:
-    if isinstance(obj, Mapping):
-        return obj.get(key)
-    return getattr(obj, key, None)
-
-
-def seq(value: Any) -> list[Any] | tuple[Any, ...]:
-    return value if isinstance(value, (list, tuple)) else ()
-
-
-def text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def integer(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def usage(result: Any) -> Usage | None:

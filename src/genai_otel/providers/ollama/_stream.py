@@ -14,7 +14,8 @@ from typing import Any
 
 from genai_otel.adapter import Message, ResponseInfo
 
-from ._convert import output_message, text, usage
+from .._values import text
+from ._convert import output_message, usage
 
 
 class PartsAccumulator:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...adapter import Message, Part, ResponseInfo, message, text_part, tool_call_part
-from ._common import completion_usage, finish_reason, items, response_attributes, text
-from ._parts import json_or_text
+from .._values import json_or_text, seq, text
+from ._common import completion_usage, finish_reason, response_attributes
 
 
 class ChatAccumulator:
@@ -54,7 +54,7 @@ class ChatAccumulator:
         usage = getattr(chunk, "usage", None)
         if usage is not None:
             self._usage = usage
-        for choice in items(getattr(chunk, "choices", None)):
+        for choice in seq(getattr(chunk, "choices", None)):
             index = getattr(choice, "index", None)
             if not isinstance(index, int):
                 continue

@@ -14,6 +14,7 @@ from typing import Any
 from ..._telemetry import semconv as sc
 from ...adapter import RequestInfo, Usage
 from .._endpoints import provider_from_url
+from .._values import integer, text
 
 #: The SDK's "not passed" sentinels (``openai.omit`` / ``openai.NOT_GIVEN``), matched by class
 #: name so this module needs no private SDK import.
@@ -37,30 +38,6 @@ def passed(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(kwargs, Mapping):
         return {}
     return {k: v for k, v in kwargs.items() if v is not None and type(v).__name__ not in _SENTINEL_NAMES}
-
-
-def get(obj: Any, name: str) -> Any:
-    """``obj[name]`` for mappings, ``obj.name`` otherwise; ``None`` when absent."""
-    if isinstance(obj, Mapping):
-        return obj.get(name)
-    return getattr(obj, name, None)
-
-
-def num(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def integer(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def items(value: Any) -> list[Any] | tuple[Any, ...]:
-    """``value`` if it is a list or tuple, else empty: an SDK object holds what the server sent."""
-    return value if isinstance(value, (list, tuple)) else ()
 
 
 def stop_sequences(value: Any) -> list[str] | None:

@@ -8,11 +8,10 @@ sent; the engine replaces it with a placeholder unless the user opted into raw b
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ...adapter import Part, blob_part, file_part, generic_part, text_part, uri_part
-from ._common import get
+from .._values import get
 
 _AUDIO_MIME = {
     "wav": "audio/wav",
@@ -24,16 +23,6 @@ _AUDIO_MIME = {
     "m4a": "audio/mp4",
     "ogg": "audio/ogg",
 }
-
-
-def json_or_text(value: Any) -> Any:
-    """Tool arguments decoded from JSON when they are valid JSON, else as sent."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 def _data_url(url: str) -> tuple[str | None, str] | None:

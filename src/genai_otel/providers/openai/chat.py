@@ -31,21 +31,17 @@ from ...adapter import (
     tool_call_part,
     tool_call_response_part,
 )
+from .._values import get, integer, json_or_text, number, seq, text
 from ._common import (
     completion_usage,
     finish_reason,
-    get,
-    integer,
-    items,
-    num,
     passed,
     request_info,
     response_attributes,
     service_tier_attributes,
     stop_sequences,
-    text,
 )
-from ._parts import audio_part, content_parts, joined_text, json_or_text, tool_definitions
+from ._parts import audio_part, content_parts, joined_text, tool_definitions
 
 _OUTPUT_TYPES = {"text": "text", "json_object": "json", "json_schema": "json"}
 
@@ -70,11 +66,11 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
     return request_info(
         instance,
         kwargs,
-        temperature=num(kwargs.get("temperature")),
-        top_p=num(kwargs.get("top_p")),
+        temperature=number(kwargs.get("temperature")),
+        top_p=number(kwargs.get("top_p")),
         max_tokens=integer(max_tokens if max_tokens is not None else kwargs.get("max_tokens")),
-        frequency_penalty=num(kwargs.get("frequency_penalty")),
-        presence_penalty=num(kwargs.get("presence_penalty")),
+        frequency_penalty=number(kwargs.get("frequency_penalty")),
+        presence_penalty=number(kwargs.get("presence_penalty")),
         stop_sequences=stop_sequences(kwargs.get("stop")),
         seed=integer(kwargs.get("seed")),
         choice_count=n if n is not None and n != 1 else None,
@@ -159,7 +155,7 @@ def is_raw_response(result: Any) -> bool:
 def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseInfo:
     if is_raw_response(result):
         return ResponseInfo()
-    choices = items(getattr(result, "choices", None))
+    choices = seq(getattr(result, "choices", None))
     return ResponseInfo(
         response_id=text(getattr(result, "id", None)),
         response_model=text(getattr(result, "model", None)),

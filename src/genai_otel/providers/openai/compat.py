@@ -38,9 +38,10 @@ from ...adapter import (
     reasoning_part,
 )
 from .._credentials import stainless
+from .._values import get, integer, seq, text
 from . import chat, completions, embeddings
 from ._chunks import ChatAccumulator, CompletionAccumulator
-from ._common import completion_usage, get, integer, items, passed, request_info, text
+from ._common import completion_usage, passed, request_info
 
 __all__ = ["Compat", "CompatChatAccumulator", "CompatCompletionAccumulator"]
 
@@ -190,7 +191,7 @@ class Compat:
             )
         info = parse(result, target, capture)
         if capture and target.api == "chat" and info.output_messages:
-            choices = items(getattr(result, "choices", None))
+            choices = seq(getattr(result, "choices", None))
             reasoning = {i: _reasoning(get(c, "message")) for i, c in enumerate(choices)}
             _prepend_reasoning(list(info.output_messages), {i: r for i, r in reasoning.items() if r})
         if target.api == "embeddings":  # prompt_tokens only, as openai reads it

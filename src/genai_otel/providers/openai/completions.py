@@ -15,19 +15,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapter import PatchTarget, RequestContent, RequestInfo, ResponseInfo, message, text_part
+from .._values import get, integer, number, seq, text
 from ._common import (
     completion_usage,
     finish_reason,
-    get,
-    integer,
-    items,
-    num,
     passed,
     request_info,
     response_attributes,
     service_tier_attributes,
     stop_sequences,
-    text,
 )
 from .chat import is_raw_response
 
@@ -38,11 +34,11 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
     return request_info(
         instance,
         kwargs,
-        temperature=num(kwargs.get("temperature")),
-        top_p=num(kwargs.get("top_p")),
+        temperature=number(kwargs.get("temperature")),
+        top_p=number(kwargs.get("top_p")),
         max_tokens=integer(kwargs.get("max_tokens")),
-        frequency_penalty=num(kwargs.get("frequency_penalty")),
-        presence_penalty=num(kwargs.get("presence_penalty")),
+        frequency_penalty=number(kwargs.get("frequency_penalty")),
+        presence_penalty=number(kwargs.get("presence_penalty")),
         stop_sequences=stop_sequences(kwargs.get("stop")),
         seed=integer(kwargs.get("seed")),
         choice_count=n if n is not None and n != 1 else None,
@@ -61,7 +57,7 @@ def request_content(instance: Any, kwargs: Mapping[str, Any], target: PatchTarge
 def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseInfo:
     if is_raw_response(result):
         return ResponseInfo()
-    choices = items(getattr(result, "choices", None))
+    choices = seq(getattr(result, "choices", None))
     outputs = (
         [message("assistant", [text_part(get(c, "text") or "")]) for c in choices]
         if capture and choices

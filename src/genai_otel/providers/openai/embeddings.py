@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapter import PatchTarget, RequestContent, RequestInfo, ResponseInfo, Usage
-from ._common import integer, passed, request_info, text
+from .._values import integer, text
+from ._common import passed, request_info
 from .chat import is_raw_response
 
 

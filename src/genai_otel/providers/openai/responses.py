@@ -30,17 +30,8 @@ from typing import Any
 
 from ..._telemetry import semconv as sc
 from ...adapter import PatchTarget, RequestContent, RequestInfo, ResponseInfo, Usage, message, text_part
-from ._common import (
-    get,
-    integer,
-    items,
-    num,
-    passed,
-    request_info,
-    response_attributes,
-    service_tier_attributes,
-    text,
-)
+from .._values import get, integer, number, seq, text
+from ._common import passed, request_info, response_attributes, service_tier_attributes
 from ._parts import tool_definitions
 from .chat import is_raw_response
 from .responses_content import CLIENT_TOOL_CALLS, input_messages, output_messages
@@ -81,8 +72,8 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
         kwargs,
         prompt_name=text(get(prompt, "id")) if prompt is not None else None,
         prompt_version=text(get(prompt, "version")) if prompt is not None else None,
-        temperature=num(kwargs.get("temperature")),
-        top_p=num(kwargs.get("top_p")),
+        temperature=number(kwargs.get("temperature")),
+        top_p=number(kwargs.get("top_p")),
         max_tokens=integer(kwargs.get("max_output_tokens")),
         output_type=_output_type(kwargs),
         reasoning_level=text(get(reasoning, "effort")) if reasoning is not None else None,
@@ -105,7 +96,7 @@ def request_content(instance: Any, kwargs: Mapping[str, Any], target: PatchTarge
 def _finish_reason(result: Any) -> str | None:
     status = getattr(result, "status", None)
     if status == "completed":
-        output = items(getattr(result, "output", None))
+        output = seq(getattr(result, "output", None))
         return "tool_call" if any(text(get(item, "type")) in CLIENT_TOOL_CALLS for item in output) else "stop"
     if status == "incomplete":
         reason = get(getattr(result, "incomplete_details", None), "reason")

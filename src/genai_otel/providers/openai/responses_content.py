@@ -22,8 +22,8 @@ from ...adapter import (
     tool_call_part,
     tool_call_response_part,
 )
-from ._common import get, items
-from ._parts import content_parts, joined_text, json_or_text
+from .._values import get, json_or_text, seq
+from ._parts import content_parts, joined_text
 
 #: Tool calls the caller must execute (the model waits for their output).
 CLIENT_TOOL_CALLS = frozenset(
@@ -63,7 +63,7 @@ def item_parts(item: Any) -> list[Part]:
     if kind == "custom_tool_call":
         return [tool_call_part(get(item, "call_id"), get(item, "name") or "", get(item, "input"))]
     if kind == "reasoning":
-        texts = (get(summary, "text") for summary in items(get(item, "summary")))
+        texts = (get(summary, "text") for summary in seq(get(item, "summary")))
         return [reasoning_part(t) for t in texts if isinstance(t, str)]
     if kind in CLIENT_TOOL_CALLS:
         return [tool_call_part(get(item, "call_id") or get(item, "id"), kind, None)]
