@@ -92,7 +92,6 @@ PROVIDER_GCP_VERTEX_AI = "gcp.vertex_ai"
 PROVIDER_DEEPSEEK = "deepseek"
 PROVIDER_GROQ = "groq"
 PROVIDER_MISTRAL_AI = "mistral_ai"
-PROVIDER_COHERE = "cohere"
 PROVIDER_MOONSHOT_AI = "moonshot_ai"
 PROVIDER_PERPLEXITY = "perplexity"
 PROVIDER_X_AI = "x_ai"
@@ -103,6 +102,15 @@ PROVIDER_OLLAMA = "ollama"
 PROVIDER_VLLM = "vllm"
 PROVIDER_LM_STUDIO = "lm_studio"
 PROVIDER_LLAMA_CPP = "llama_cpp"
+PROVIDER_HUGGINGFACE = "huggingface"
+PROVIDER_LITELLM = "litellm"  # litellm could not route the model
+PROVIDER_COHERE = "cohere"
+
+# --- names from open proposals or other conventions, used by single adapters ----------------------
+GEN_AI_AGENT_ID = "gen_ai.agent.id"  # Mistral agents calls (gen-ai agent attributes)
+# rerank (proposed in semantic-conventions-genai#253)
+RERANK_TOP_N = "gen_ai.rerank.top_n"
+RERANK_CANDIDATE_COUNT = "gen_ai.rerank.candidate.count"
 
 # --- vendor attributes ---------------------------------------------------------------------------
 OPENAI_API_TYPE = "openai.api.type"
@@ -113,6 +121,13 @@ OPENAI_RESPONSE_SERVICE_TIER = "openai.response.service_tier"
 OPENAI_RESPONSE_SYSTEM_FINGERPRINT = "openai.response.system_fingerprint"
 ANTHROPIC_REQUEST_SERVICE_TIER = "anthropic.request.service_tier"
 ANTHROPIC_RESPONSE_SERVICE_TIER = "anthropic.response.service_tier"
+COHERE_REQUEST_INPUT_TYPE = "cohere.request.input_type"
+AWS_BEDROCK_GUARDRAIL_ID = "aws.bedrock.guardrail.id"
+AWS_REQUEST_ID = "aws.request_id"
+# Groq's timings (seconds; no semconv home): our own namespace
+GROQ_QUEUE_TIME = "genai_otel.groq.queue_time"
+GROQ_PROMPT_TIME = "genai_otel.groq.prompt_time"
+GROQ_COMPLETION_TIME = "genai_otel.groq.completion_time"
 
 # --- metrics --------------------------------------------------------------------------------------
 DURATION_BUCKETS = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92)

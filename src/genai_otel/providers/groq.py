@@ -34,6 +34,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from genai_otel._telemetry.semconv import GROQ_COMPLETION_TIME, GROQ_PROMPT_TIME, GROQ_QUEUE_TIME
+
 from .._telemetry.semconv import PROVIDER_GROQ
 from ..adapter import CHAT, EMBEDDINGS, PatchTarget
 from ._values import number
@@ -42,9 +44,6 @@ from .openai.compat import Compat, CompatChatAccumulator
 __all__ = ["ADAPTER", "TARGETS"]
 
 #: Vendor attributes (seconds, as Groq reports them); not in the semconv.
-GROQ_QUEUE_TIME = "genai_otel.groq.queue_time"
-GROQ_PROMPT_TIME = "genai_otel.groq.prompt_time"
-GROQ_COMPLETION_TIME = "genai_otel.groq.completion_time"
 _TIMINGS = (
     ("queue_time", GROQ_QUEUE_TIME),
     ("prompt_time", GROQ_PROMPT_TIME),

@@ -66,7 +66,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from genai_otel._telemetry.semconv import PROVIDER_AWS_BEDROCK
+from genai_otel._telemetry.semconv import AWS_BEDROCK_GUARDRAIL_ID, AWS_REQUEST_ID, PROVIDER_AWS_BEDROCK
 from genai_otel.adapter import (
     EMBEDDINGS,
     PatchTarget,
@@ -85,8 +85,6 @@ from ._util import dict_get, dig, nonempty_text, parse_json
 __all__ = ["ADAPTER", "AWS_BEDROCK_GUARDRAIL_ID", "AWS_REQUEST_ID", "TARGETS"]
 
 #: semconv (registry ``aws``) keys not yet in the semconv module.
-AWS_BEDROCK_GUARDRAIL_ID = "aws.bedrock.guardrail.id"
-AWS_REQUEST_ID = "aws.request_id"
 
 SERVICE = "bedrock-runtime"
 #: operation -> whether it streams

@@ -38,7 +38,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from genai_otel._telemetry.semconv import PROVIDER_AWS_BEDROCK
+from genai_otel._telemetry.semconv import (
+    COHERE_REQUEST_INPUT_TYPE,
+    PROVIDER_AWS_BEDROCK,
+    PROVIDER_COHERE,
+    RERANK_CANDIDATE_COUNT,
+    RERANK_TOP_N,
+)
 from genai_otel.adapter import (
     CHAT,
     EMBEDDINGS,
@@ -58,10 +64,6 @@ from ._stream import ChatStreamAccumulator
 
 __all__ = ["ADAPTER", "PROVIDER_COHERE", "TARGETS"]
 
-PROVIDER_COHERE = "cohere"
-COHERE_REQUEST_INPUT_TYPE = "cohere.request.input_type"
-RERANK_TOP_N = "gen_ai.rerank.top_n"
-RERANK_CANDIDATE_COUNT = "gen_ai.rerank.candidate.count"
 
 _MODULE = "cohere.v2.client"
 #: method -> (operation, first SDK version whose ``V2Client`` has it)

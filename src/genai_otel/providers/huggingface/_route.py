@@ -8,13 +8,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from genai_otel._telemetry import semconv as sc
+from genai_otel._telemetry.semconv import PROVIDER_HUGGINGFACE
 
 from .._endpoints import provider_from_url
 from .._values import text
 from ._convert import attr_or_item
 
 #: Not in the semconv registry: our own snake-case value (the HF router / HF Inference / TGI).
-PROVIDER_HUGGINGFACE = "huggingface"
 
 #: api -> the SDK's task name (its provider helpers are keyed by it)
 _TASKS = {

@@ -21,13 +21,14 @@ import functools
 from typing import Any
 from urllib.parse import urlsplit
 
+from genai_otel._telemetry.semconv import PROVIDER_LITELLM
+
 from ..._telemetry import semconv as sc
 from .._endpoints import provider_from_url
 
 __all__ = ["PROVIDER_LITELLM", "route"]
 
 #: ``gen_ai.provider.name`` when LiteLLM cannot tell the upstream.
-PROVIDER_LITELLM = "litellm"
 
 #: LiteLLM provider name -> semconv ``gen_ai.provider.name``.
 _PROVIDERS = {

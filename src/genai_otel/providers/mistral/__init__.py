@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from genai_otel._telemetry.semconv import PROVIDER_MISTRAL_AI
+from genai_otel._telemetry.semconv import GEN_AI_AGENT_ID, PROVIDER_MISTRAL_AI
 from genai_otel.adapter import (
     CHAT,
     EMBEDDINGS,
@@ -55,7 +55,6 @@ from ._stream import StreamAccumulator
 __all__ = ["ADAPTER", "TARGETS", "suppress_sdk_span"]
 
 #: semconv's agent id (``gen_ai.agent.id``), not yet in the semconv module.
-GEN_AI_AGENT_ID = "gen_ai.agent.id"
 
 _SURFACES = (
     ("mistralai.client.chat", "Chat", "chat", CHAT, ("complete", "stream")),
