@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import httpx2
+import huggingface_hub
 import pytest
 from huggingface_hub import AsyncInferenceClient, InferenceClient, InferenceTimeoutError
 from huggingface_hub import constants as hf_constants
@@ -28,6 +29,7 @@ from huggingface_hub.inference._client import InferenceClient as ClientClass
 from huggingface_hub.inference._providers import _common as providers_common
 from huggingface_hub.utils import _http as hf_http
 from opentelemetry.trace import SpanKind, StatusCode
+from packaging.version import Version
 
 import genai_otel
 from bodies.huggingface_bodies import (
@@ -63,6 +65,23 @@ from replay import Replay, Reply, sse_events
 from spans import span_attrs
 
 TGI_URL = "http://localhost:8080"
+#: From huggingface_hub 2.5 a chat call routed with an HF token goes to the router's own
+#: OpenAI-compatible endpoint with ``model="{model}:{provider}"`` (no Hub mapping call); before, it
+#: went to ``router.huggingface.co/{provider}/...`` with the provider's id from the Hub mapping.
+ROUTER_CHAT = Version(huggingface_hub.__version__) >= Version("2.5")
+
+
+def routed_chat(provider_path: str) -> str:
+    """The URL of a chat call routed through the router, as the installed SDK builds it."""
+    path = "v1/chat/completions" if ROUTER_CHAT else provider_path
+    return f"https://router.huggingface.co/{path}"
+
+
+def routed_model(provider: str, provider_id: str) -> str:
+    """The ``model`` the SDK sends for a chat call routed to ``provider``."""
+    return f"{MODEL}:{provider}" if ROUTER_CHAT else provider_id
+
+
 CONTENT_KEYS = (
     "gen_ai.input.messages",
     "gen_ai.output.messages",
@@ -251,8 +270,8 @@ async def test_chat_one_client_span_with_exactly_the_semconv_attributes(otel, se
     assert span.events == ()
     assert span_attrs(span, mode.stream) == {**chat_start(mode), **CHAT_RESPONSE}
     [request] = replay.requests
-    assert str(request.url) == "https://router.huggingface.co/together/v1/chat/completions"
-    assert replay.bodies[0]["model"] == TOGETHER_MODEL  # the SDK mapped the Hub id to Together's
+    assert str(request.url) == routed_chat("together/v1/chat/completions")
+    assert replay.bodies[0]["model"] == routed_model("together", TOGETHER_MODEL)
 
 
 async def test_chat_result_is_what_the_uninstrumented_sdk_returns(otel, serve, mode):
@@ -330,7 +349,7 @@ async def test_cached_and_reasoning_tokens_as_the_upstream_reports_them(otel, se
     reply = sse(groq_reasoning_chunks()) if mode.stream else Reply(json_body=groq_reasoning())
     replay = serve(reply)
     await call(mode, client_for(mode, provider="groq"), "chat_completion", MESSAGES, model=GROQ_MODEL)
-    assert str(replay.requests[0].url) == "https://router.huggingface.co/groq/openai/v1/chat/completions"
+    assert str(replay.requests[0].url) == routed_chat("groq/openai/v1/chat/completions")
     attrs = span_attrs(otel.span(), mode.stream)
     assert {
         k: v for k, v in attrs.items() if k.startswith(("gen_ai.usage", "gen_ai.response", "gen_ai.provider"))
@@ -386,7 +405,7 @@ ROUTES = [
         None,
         "together_ai",
         "router.huggingface.co",
-        "https://router.huggingface.co/together/v1/chat/completions",
+        routed_chat("together/v1/chat/completions"),
     ),
     (
         "together",
@@ -410,7 +429,7 @@ ROUTES = [
         None,
         "cohere",
         "router.huggingface.co",
-        "https://router.huggingface.co/cohere/compatibility/v1/chat/completions",
+        routed_chat("cohere/compatibility/v1/chat/completions"),
     ),
     (
         "fireworks-ai",
@@ -418,7 +437,7 @@ ROUTES = [
         None,
         "fireworks_ai",
         "router.huggingface.co",
-        "https://router.huggingface.co/fireworks-ai/inference/v1/chat/completions",
+        routed_chat("fireworks-ai/inference/v1/chat/completions"),
     ),
     (
         "openai",
@@ -491,25 +510,49 @@ async def test_provider_and_server_follow_the_sdks_routing(
     assert attrs["gen_ai.request.model"] == MODEL
 
 
-async def test_the_hub_mapping_call_stays_inside_the_one_span(otel, serve, monkeypatch):
-    monkeypatch.delitem(providers_common.HARDCODED_MODEL_INFERENCE_MAPPING["together"], MODEL)
+async def test_the_hub_mapping_call_stays_inside_the_one_span(otel, serve, numpy, monkeypatch):
+    """The SDK asks the Hub which id the provider knows the model by (a cached call); that request
+    is part of the one embeddings span, not a span of its own. (A routed chat call made the same
+    lookup before huggingface_hub 2.5; now the router resolves ``model:provider`` itself.)"""
+    monkeypatch.delitem(providers_common.HARDCODED_MODEL_INFERENCE_MAPPING["together"], EMBED_MODEL)
     providers_common._fetch_inference_provider_mapping.cache_clear()
     hub = Reply(
-        json_body=hub_model(together=together_mapping(), groq=together_mapping(provider_id="llama-3.3-70b"))
+        json_body=hub_model(EMBED_MODEL, together=together_mapping("feature-extraction", EMBED_MODEL))
     )
-    replay = serve(hub, Reply(json_body=chat(), headers=ROUTER_HEADERS))
+    replay = serve(hub, Reply(json_body=together_embeddings(1)))
+    mode = Mode(False, False)
     try:
         await call(
-            Mode(False, False),
-            client_for(Mode(False, False), provider="together"),
-            "chat_completion",
-            MESSAGES,
-            model=MODEL,
+            mode, client_for(mode, provider="together"), "feature_extraction", "Lyon", model=EMBED_MODEL
         )
     finally:
         providers_common._fetch_inference_provider_mapping.cache_clear()
-    assert [r.url.path for r in replay.requests] == [f"/api/models/{MODEL}", "/together/v1/chat/completions"]
-    assert span_attrs(otel.span(), False) == {**chat_start(Mode(False, False)), **CHAT_RESPONSE}
+    assert [r.url.path for r in replay.requests] == [f"/api/models/{EMBED_MODEL}", "/together/v1/embeddings"]
+    span = otel.span()  # exactly one
+    assert span.name == f"embeddings {EMBED_MODEL}"
+    assert span.attributes["gen_ai.provider.name"] == "together_ai"
+
+
+@pytest.mark.parametrize("provider", [None, "auto"])
+async def test_a_model_suffixed_with_a_provider_reports_that_provider(otel, serve, provider):
+    """The router sends ``model:provider`` to that provider; ``gen_ai.request.model`` stays what the
+    caller asked for."""
+    replay = serve(Reply(json_body=chat(), headers=ROUTER_HEADERS))
+    mode = Mode(False, False)
+    suffixed = f"{MODEL}:groq"
+    await call(mode, client_for(mode, provider=provider), "chat_completion", MESSAGES, model=suffixed)
+    assert str(replay.requests[0].url) == "https://router.huggingface.co/v1/chat/completions"
+    assert replay.bodies[0]["model"] == suffixed
+    attrs = otel.span().attributes
+    assert (attrs["gen_ai.provider.name"], attrs["server.address"]) == ("groq", "router.huggingface.co")
+    assert attrs["gen_ai.request.model"] == suffixed
+
+
+async def test_a_model_tag_that_names_no_provider_leaves_the_router_as_provider(otel, serve):
+    serve(Reply(json_body=chat(), headers=ROUTER_HEADERS))
+    mode = Mode(False, False)
+    await call(mode, client_for(mode, provider="auto"), "chat_completion", MESSAGES, model=f"{MODEL}:fastest")
+    assert otel.span().attributes["gen_ai.provider.name"] == "huggingface"
 
 
 # --- content ------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import httpx2
 import pytest
 from opentelemetry import trace
 from opentelemetry.trace import StatusCode
+from packaging.version import Version
 
 from bodies import anthropic_bodies as ab
 from bodies import openai_bodies as ob
@@ -90,7 +91,12 @@ ANTHROPIC = Flavour(
         "gen_ai.response.id": "msg_01StreamText7kLmN2pQ3rS4",
         "gen_ai.response.finish_reasons": ("error",),
     },
-    read_error_type="httpx2.ReadError",  # the anthropic SDK lets transport errors of a stream through
+    # anthropic < 2.17 let a stream's transport errors through; 2.17 wraps them as openai does
+    read_error_type=(
+        "anthropic.APIConnectionError"
+        if Version(anthropic.__version__) >= Version("2.17")
+        else "httpx2.ReadError"
+    ),
 )
 OPENAI = Flavour(
     name="openai",

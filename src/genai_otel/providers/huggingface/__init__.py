@@ -1,5 +1,6 @@
 """Hugging Face adapter: ``huggingface_hub``'s ``InferenceClient`` / ``AsyncInferenceClient``
-(written against huggingface_hub 2.4.0; targets need >= 0.28, where ``provider=`` routing began).
+(written against huggingface_hub 2.4.0, checked on 2.5.0; targets need >= 0.28, where
+``provider=`` routing began).
 
 Patched, sync ``InferenceClient`` (``huggingface_hub.inference._client``) and async
 ``AsyncInferenceClient`` (``huggingface_hub.inference._generated._async_client``):
@@ -25,18 +26,21 @@ genai_otel does not import them either (the inference client costs ~0.3 s to imp
 the inference types (``from huggingface_hub import ChatCompletionOutput``) imports the package,
 so both clients are imported and patched then.
 
-Provider (``gen_ai.provider.name``) and server: ``provider=`` picks the upstream
-(``together`` -> ``together_ai``, ``groq``, ``openai``, ``cohere``, ``fireworks-ai`` ->
-``fireworks_ai``: the registry value where one exists, else the name in snake case). With a
-Hugging Face token (``hf_...``, or none given: the SDK then reads the saved/env token, an HF
-token) the request goes through ``router.huggingface.co``; with a provider's own key it goes to
-that provider's host. ``hf-inference``, ``auto`` and ``None`` report ``huggingface``: for chat,
-``auto`` is routed server-side by the router (the SDK sends the model id, the router picks); for
-the other tasks the SDK picks the first provider of the model's Hub mapping (a cached Hub API
-call we do not make), so the upstream is unknown before the call and the response does not say.
-A model given as a URL (TGI, Inference Endpoints, an OpenAI-compatible server) is called
-directly: server from the URL, provider from its host (``providers/_endpoints.py``), except that
-a loopback ``:8080`` is TGI's documented port here (``huggingface``), not llama.cpp.
+Provider (``gen_ai.provider.name``) and server: ``provider=`` picks the upstream (``together`` ->
+``together_ai``, ``groq``, ``openai``, ``cohere``, ``fireworks-ai`` -> ``fireworks_ai``: the
+registry value where one exists, else the name in snake case). With a Hugging Face token
+(``hf_...``, or none given: the SDK then reads the saved/env token, an HF token) the request goes
+through ``router.huggingface.co`` (up to 2.4 at ``/{provider}/...``; from 2.5 a chat call goes to
+the router's ``/v1/chat/completions`` with ``model="{model}:{provider}"``: same host, same
+upstream); with a provider's own key it goes to that provider's host. A chat model the caller
+suffixes with a provider (``"...:groq"`` with ``provider="auto"``) reports that provider.
+``hf-inference``, ``auto`` and ``None`` report ``huggingface``: for chat, ``auto`` is routed
+server-side by the router (the SDK sends the model id, the router picks); for the other tasks the
+SDK picks the first provider of the model's Hub mapping (a cached Hub API call we do not make), so
+the upstream is unknown before the call and the response does not say. A model given as a URL (TGI,
+Inference Endpoints, an OpenAI-compatible server) is called directly: server from the URL, provider
+from its host (``providers/_endpoints.py``), except that a loopback ``:8080`` is TGI's documented
+port here (``huggingface``), not llama.cpp.
 
 Errors: ``HfHubHTTPError`` (HTTP), ``InferenceTimeoutError``, and TGI's ``TextGenerationError``
 subclasses (``ValidationError``, ``OverloadedError``, ...; also raised mid-stream). ``error.type``
@@ -111,8 +115,8 @@ def parse_request(instance: Any, kwargs: Mapping[str, Any], target: PatchTarget)
     routed = (own or called) if api == "chat" else (called or own)
     sent = called or own
     url = _url(routed)
-    host, port, provider = route(instance, api, url, routed is not None)
     model = sent if _url(sent) is None else None
+    host, port, provider = route(instance, api, url, model if url is None else None)
     if api == "feature_extraction":
         fmt = text(kw.get("encoding_format"))
         return RequestInfo(provider, model, host, port, encoding_formats=[fmt] if fmt else None)
