@@ -40,16 +40,12 @@ from requires import missing
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PROTOCOLS = ["grpc", "http/protobuf"]
-#: From the app's last line to the end of the process: export at exit and interpreter teardown.
-#: (Startup is not measured: ``opentelemetry-instrument`` loads every instrumentor installed.)
-PROMPT_EXIT_S = 3.0
 #: genai_otel's instrumentation scope (tracer and meter name)
 SCOPE = "genai_otel"
 
 # --- the app --------------------------------------------------------------------------------------------
 #: No genai_otel import: how it is instrumented is the caller's choice (see MODES).
 REPLAY_APP = """
-import time
 import openai
 from bodies import openai_bodies as b
 from replay import Replay, Reply
@@ -73,7 +69,7 @@ try:
     client.chat.completions.create(model="gpt-9", messages=HELLO)
 except openai.NotFoundError:
     print("NOT FOUND")
-print("APP DONE", time.time(), flush=True)
+print("APP DONE", flush=True)
 """
 
 INSTRUMENT_PRELUDE = "import genai_otel\ngenai_otel.instrument()\n"
@@ -207,12 +203,6 @@ def run(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float = 60) -> 
     return result, time.monotonic() - started
 
 
-def exit_seconds(result: Any) -> float:
-    """Seconds from the app's ``APP DONE <time>`` line to now, right after the process ended."""
-    done_at = float(result.stdout.split("APP DONE", 1)[1].split()[0])
-    return time.time() - done_at
-
-
 def report(result: Any) -> str:
     return (
         f"exit {result.returncode}\n--- stdout\n{result.stdout[-3000:]}\n--- stderr\n{result.stderr[-6000:]}"
@@ -329,8 +319,6 @@ def test_replay_app_exports_over_otlp(
 
     assert result.returncode == 0, report(result)
     assert "NOT FOUND" in result.stdout and "APP DONE" in result.stdout, report(result)
-    exit_s = exit_seconds(result)
-    assert exit_s < PROMPT_EXIT_S, f"exit took {exit_s:.2f}s\n{report(result)}"
     assert "Traceback" not in result.stderr, report(result)
     # everything was exported before exit: nothing left to wait for
     spans = by_name(genai_spans(otlp_receiver))
@@ -377,8 +365,6 @@ def test_opentelemetry_instrument_one_span_per_call(
 
     assert result.returncode == 0, report(result)
     assert "APP DONE" in result.stdout, report(result)
-    exit_s = exit_seconds(result)
-    assert exit_s < PROMPT_EXIT_S, f"exit took {exit_s:.2f}s\n{report(result)}"
     spans = genai_spans(otlp_receiver)
     names = sorted(s.name for s in spans)
     assert names == sorted(k.removesuffix(" (stream)") for k in REPLAY_SPANS), (

@@ -30,7 +30,7 @@ import pytest
 import test_e2e_otlp as e2e
 from bodies import openai_bodies as b
 from requires import missing
-from test_e2e_otlp import PROMPT_EXIT_S, ROOT, app_env, command, launcher_missing, report, run, write_app
+from test_e2e_otlp import ROOT, app_env, command, launcher_missing, report, run, write_app
 
 pytestmark = pytest.mark.phoenix
 local_model = e2e.local_model  # the fixture: examples/local_model.py, shared with test_e2e_otlp
@@ -157,7 +157,6 @@ def test_spans_read_back_from_phoenix(phoenix: str, tmp_path: Path) -> None:
 
     assert result.returncode == 0, report(result)
     assert "APP DONE" in result.stdout, report(result)
-    assert elapsed < PROMPT_EXIT_S, f"took {elapsed:.2f}s\n{report(result)}"
     spans = read_spans(phoenix, PROJECT, len(EXPECTED))
     by_key = {
         s["name"] + (" (stream)" if s["attributes"].get("gen_ai.request.stream") else ""): s for s in spans

@@ -1,7 +1,11 @@
 """Exporter faults: a collector that accepts connections and never answers, and exporters that
-raise. The user's calls return what they always return, and the process still exits within the
-2-second budget (DESIGN §3-4). Unreachable collectors are covered in test_instrument.py and
-test_launcher.py.
+raise. The user's calls return what they always return, and the process still exits (DESIGN
+§3-4). Unreachable collectors are covered in test_instrument.py and test_launcher.py.
+
+No wall-clock time is asserted here (a busy machine makes any bound flaky): the export timeout is
+set far beyond the tests' hang guard, so a call that waited on an export, or an exit that waited
+for one, would hang the app past the guard and fail the test. How long the exit takes is
+measured in ``benchmarks/exit_time.py``.
 
 The hanging collector is a real TCP listener on loopback that reads and holds every connection:
 the OTLP exporters (gRPC and HTTP) connect, send, and wait for an answer that never comes, so
@@ -24,10 +28,9 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcess
 
 import genai_otel
 from bodies import openai_bodies as ob
-from launch import TESTS_DIR, Run, clean_env, run, write_app
+from launch import EXIT_GAVE_UP, EXPORTS_NEVER_TIME_OUT, HANG_GUARD_S, TESTS_DIR, clean_env, run, write_app
 from replay import Replay, Reply
 
-EXIT_BUDGET_S = 2.0
 CALLS = 20
 
 #: the application: instrument(), then many calls while exports hang; prints each result
@@ -43,30 +46,12 @@ from replay import Replay, Reply
 replay = Replay(*[Reply(json_body=ob.chat_completion()) for _ in range({CALLS})])
 client = openai.OpenAI(api_key="sk-test-not-a-key", max_retries=0, http_client=replay.sync_client())
 hi = [{{"role": "user", "content": "Hi"}}]
-slowest = 0.0
 for i in range({CALLS}):
-    started = time.perf_counter()
     result = client.chat.completions.create(model=ob.MODEL, messages=hi)
-    slowest = max(slowest, time.perf_counter() - started)
     assert result.id == ob.CHAT_ID, result.id
     time.sleep(0.01)  # let the batch processor's short schedule start exports meanwhile
-print("CALLS", {CALLS}, "SLOWEST", f"{{slowest:.4f}}", flush=True)
-print("MAIN_DONE", time.time(), flush=True)  # from here on: interpreter exit, export at exit included
+print("CALLS", {CALLS}, flush=True)
 """
-
-
-def exit_seconds(done: Run) -> float:
-    """Seconds from the end of the app's main code to the end of the process."""
-    main_done = float(done.stdout.split("MAIN_DONE", 1)[1].split()[0])
-    return done.ended - main_done
-
-
-def extra_exit_seconds(tmp_path: Path, done: Run) -> float:
-    """What telemetry added to the exit: the same app's exit without any exporter is the
-    baseline (interpreter teardown of openai, pydantic … alone takes a noticeable while)."""
-    quiet = clean_env(OTEL_TRACES_EXPORTER="none", OTEL_METRICS_EXPORTER="none")
-    baseline = run(["python", "app.py"], quiet, tmp_path).check()
-    return exit_seconds(done) - exit_seconds(baseline)
 
 
 class HangingCollector:
@@ -116,7 +101,7 @@ def hanging() -> Iterator[HangingCollector]:
 
 
 @pytest.mark.parametrize("protocol", ["grpc", "http/protobuf"])
-def test_a_hanging_collector_costs_the_calls_nothing_and_the_exit_under_2s(
+def test_a_hanging_collector_blocks_neither_the_calls_nor_the_exit(
     tmp_path: Path, hanging: HangingCollector, protocol: str
 ) -> None:
     write_app(tmp_path, source=APP)
@@ -127,16 +112,14 @@ def test_a_hanging_collector_costs_the_calls_nothing_and_the_exit_under_2s(
         "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{hanging.port}",
         "OTEL_BSP_SCHEDULE_DELAY": "20",  # exports start (and hang) while the app still calls
         "OTEL_METRIC_EXPORT_INTERVAL": "50",
+        **EXPORTS_NEVER_TIME_OUT,
     }
-    done = run(["python", "app.py"], clean_env(**exporting), tmp_path).check()
+    # a call or an exit that waited on the stuck export would outlast the hang guard
+    done = run(["python", "app.py"], clean_env(**exporting), tmp_path, timeout=HANG_GUARD_S).check()
 
     assert f"CALLS {CALLS}" in done.stdout, done.stdout
     assert hanging.connections and hanging.received > 0, "the exporters never reached the collector"
-    # the user's thread never waits on an export: no call took anywhere near the export timeout
-    slowest = float(done.stdout.split("SLOWEST", 1)[1].split()[0])
-    assert slowest < 0.5, (slowest, done.stderr[-2000:])
-    extra = extra_exit_seconds(tmp_path, done)
-    assert extra < EXIT_BUDGET_S, (extra, exit_seconds(done), done.stderr[-2000:])
+    assert EXIT_GAVE_UP in done.stderr, done.stderr[-2000:]  # the bounded exit let the process go
 
 
 # --- exporters that raise ----------------------------------------------------------------------------
@@ -231,10 +214,8 @@ genai_otel.instrument()
 """ + APP.split("genai_otel.instrument()", 1)[1]
 
 
-def test_a_process_whose_exporters_raise_exits_promptly(tmp_path: Path) -> None:
+def test_a_process_whose_exporters_raise_exits(tmp_path: Path) -> None:
     write_app(tmp_path, source=RAISING_APP)
-    done = run(["python", "app.py"], clean_env(), tmp_path).check()
+    done = run(["python", "app.py"], clean_env(), tmp_path, timeout=HANG_GUARD_S).check()
     assert f"CALLS {CALLS}" in done.stdout, done.stdout
     assert "span exporter failed" in done.stderr  # the SDK logged its exporter's failure
-    extra = extra_exit_seconds(tmp_path, done)
-    assert extra < EXIT_BUDGET_S, (extra, exit_seconds(done), done.stderr[-2000:])

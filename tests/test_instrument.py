@@ -5,13 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 from opentelemetry.trace import ProxyTracerProvider
 
 import genai_otel
 from genai_otel._patching.registry import REGISTRY
+from launch import EXIT_GAVE_UP, EXPORTS_NEVER_TIME_OUT, HANG_GUARD_S
 
 
 def run_python(
@@ -91,7 +91,7 @@ def test_passed_providers_set_no_global(otel) -> None:
 
 
 @pytest.mark.parametrize("protocol", ["grpc", "http/protobuf"])
-def test_process_with_no_collector_exits_promptly(protocol: str) -> None:
+def test_process_with_no_collector_exits(protocol: str) -> None:
     code = """
         import genai_otel
         genai_otel.instrument()
@@ -100,21 +100,19 @@ def test_process_with_no_collector_exits_promptly(protocol: str) -> None:
             pass
         print("DONE")
     """
-    # port 9 (discard) on loopback: nothing listens, every export attempt fails.
+    # port 9 (discard) on loopback: nothing listens; the exporter retries until its timeout, set
+    # beyond the hang guard, so the process ends only because the exit handler stops waiting
+    # (the exit's duration is measured in benchmarks/exit_time.py)
     env = {
         "OTEL_EXPORTER_OTLP_PROTOCOL": protocol,
         "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9",
         "OTEL_SERVICE_NAME": "exit-test",
+        **EXPORTS_NEVER_TIME_OUT,
     }
-    started = time.monotonic()
-    result = run_python(code, env=env)
-    elapsed = time.monotonic() - started
+    result = run_python(code, env=env, timeout=HANG_GUARD_S)
     assert result.returncode == 0, result.stderr
     assert "DONE" in result.stdout
-    baseline_started = time.monotonic()
-    run_python("import genai_otel, opentelemetry.sdk.trace", env=env)
-    startup = time.monotonic() - baseline_started
-    assert elapsed - startup < 2.0, (elapsed, startup, result.stderr[-2000:])
+    assert EXIT_GAVE_UP in result.stderr, result.stderr[-2000:]
 
 
 def test_global_sdk_providers_are_used_when_configured() -> None:

@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 
 from genai_otel.auto import launcher
-from launch import BIN_DIR, Run, clean_env, console_spans, run, span_lines, write_app
+from launch import (
+    BIN_DIR,
+    EXIT_GAVE_UP,
+    EXPORTS_NEVER_TIME_OUT,
+    Run,
+    clean_env,
+    console_spans,
+    run,
+    span_lines,
+    write_app,
+)
 
 LAUNCHER = str(BIN_DIR / "genai-otel-instrument")
 SITECUSTOMIZE = Path(launcher.SITE_DIR) / "sitecustomize.py"
@@ -245,13 +255,14 @@ def test_a_process_started_during_start_up_is_not_instrumented(app_dir: Path) ->
     assert span_lines(done.stdout) == [OURS]
 
 
-def test_an_app_exits_promptly_when_no_collector_answers(app_dir: Path) -> None:
-    unreachable = {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_METRICS_EXPORTER": "otlp"}
+def test_an_app_exits_when_no_collector_answers(app_dir: Path) -> None:
+    """The exporter retries a refused connection until its timeout, set beyond the hang guard:
+    the app ends only because the exit handler stops waiting (its duration: benchmarks/exit_time.py)."""
+    unreachable = {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_METRICS_EXPORTER": "otlp", **EXPORTS_NEVER_TIME_OUT}
     argv = ("--endpoint", "http://127.0.0.1:9", "python", "app.py")
-    baseline = launch(app_dir, *argv).check()  # the console exporter: nothing to wait for
     done = launch(app_dir, *argv, **unreachable).check()
     assert span_lines(done.stdout) == [OURS]
-    assert done.seconds - baseline.seconds < 2.5, (done.seconds, baseline.seconds, done.stderr[-2000:])
+    assert EXIT_GAVE_UP in done.stderr, done.stderr[-2000:]
 
 
 def test_the_sitecustomize_directory_holds_nothing_else() -> None:
