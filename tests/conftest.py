@@ -26,6 +26,14 @@ from genai_otel import _guard
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``--dist loadgroup``), the tests that need the real local model or
+    Phoenix run in one worker, so each server starts once per run rather than once per worker."""
+    for item in items:
+        if item.get_closest_marker("local_model") or item.get_closest_marker("phoenix"):
+            item.add_marker(pytest.mark.xdist_group("servers"))
+
+
 @pytest.fixture(autouse=True)
 def internal_errors() -> Iterator[list[tuple[str, BaseException]]]:
     """Fails the test if genai_otel swallowed an internal error. Tests that provoke one on
