@@ -599,6 +599,7 @@ async def test_anthropic_route_stream_reports_the_providers_usage(otel, stream_o
         "gen_ai.usage.reasoning.output_tokens": 98,
     }
     assert attrs["gen_ai.response.finish_reasons"] == ("stop",)
+    assert attrs["gen_ai.response.model"] == ab.RESPONSE_MODEL  # Anthropic's, not the requested alias
 
 
 async def test_api_base_gives_the_server_address(otel):
