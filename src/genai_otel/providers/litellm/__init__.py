@@ -31,14 +31,15 @@ on the chunk itself (``gpt-4`` where the upstream said ``gpt-4-0613``); the chun
 no chunk carries one. ``error.type`` is a provider error code kept on the exception, else its
 class (``litellm.NotFoundError``).
 
-Streams with several choices (``n=2``): LiteLLM passes on one finish reason per stream (the first
-choice's to finish) and drops the other choices' last chunks, so a stream that ended normally
-can lack a choice's reason. When the stream ran to its end (LiteLLM itself raises
-``MidStreamFallbackError`` when the upstream stopped before any finish reason), such a choice is
-left out of ``gen_ai.response.finish_reasons`` rather than reported as ``error``: the attribute
-lists the reasons that arrived, in choice order (fewer entries than choices), and that choice's
-output message has no ``finish_reason``. A stream that failed, or was closed or abandoned before
-its end, keeps ``error`` for every choice whose reason never arrived, as every adapter does.
+Streams with several choices (``n=2``): LiteLLM passes on one finish reason per stream and drops
+the other choices' last chunks (1.110.2: the first reason it reads is kept for the stream, later
+ones are dropped), so a stream that ended normally can lack a choice's reason. When the stream ran
+to its end (LiteLLM itself raises ``MidStreamFallbackError`` when the upstream stopped before any
+finish reason), such a choice is left out of ``gen_ai.response.finish_reasons`` rather than
+reported as ``error``: the attribute lists the reasons that arrived, in choice order (fewer
+entries than choices), and that choice's output message has no ``finish_reason``. A stream that
+failed, or was closed or abandoned before its end, keeps ``error`` for every choice whose reason
+never arrived, as every adapter does.
 
 Known gaps: where a stream's usage is requested (LiteLLM requests it from OpenAI-compatible
 servers itself) and the provider sends none, LiteLLM fills the last chunk with its own tokenizer
