@@ -829,7 +829,7 @@ EXPECTED_OUTPUT = [
                 "arguments": {"location": "Lyon, France"},
             },
         ],
-        "finish_reason": "tool_use",
+        "finish_reason": "tool_call",  # tool_use (the span's), in the output-message schema's words
     }
 ]
 EXPECTED_SYSTEM = [{"type": "text", "content": "You are a weather assistant."}]
@@ -890,6 +890,28 @@ async def test_span_only_content(otel, call_mode):
         assert value == expected, key
     assert not any(IMAGE_B64[:40] in str(v) for v in span.attributes.values())
     assert otel.events() == []  # no event in SPAN_ONLY
+
+
+@pytest.mark.parametrize(
+    ("body", "sent", "schema"),
+    [
+        pytest.param(TEXT, "end_turn", "stop", id="end_turn"),
+        pytest.param(TOOL_USE, "tool_use", "tool_call", id="tool_use"),
+        pytest.param({**TEXT, "stop_reason": "max_tokens"}, "max_tokens", "length", id="max_tokens"),
+        pytest.param({**TEXT, "stop_reason": "refusal"}, "refusal", "content_filter", id="refusal"),
+        pytest.param({**TEXT, "stop_reason": "pause_turn"}, "pause_turn", "pause_turn", id="pause_turn"),
+    ],
+)
+async def test_finish_reason_as_sent_on_the_span_and_the_schema_value_in_the_message(
+    otel, call_mode, body, sent, schema
+):
+    """``pause_turn`` has no counterpart in the schema's enum (open): kept as sent."""
+    otel.instrument(capture_content="SPAN_ONLY")
+    await run(otel, call_mode, body)
+    attrs = otel.span().attributes
+    assert attrs["gen_ai.response.finish_reasons"] == (sent,)
+    [output] = json.loads(attrs["gen_ai.output.messages"])
+    assert output["finish_reason"] == schema
 
 
 async def test_event_only_content(otel, call_mode):

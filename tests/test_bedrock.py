@@ -551,7 +551,7 @@ EXPECTED_OUTPUT = [
                 "arguments": {"location": "Paris, France"},
             },
         ],
-        "finish_reason": "tool_use",
+        "finish_reason": "tool_call",  # tool_use (the span's), in the output-message schema's words
     }
 ]
 EXPECTED_SYSTEM = [{"type": "text", "content": "You are a weather assistant."}]
@@ -585,6 +585,24 @@ def test_span_only_content(otel, stream):
         "gen_ai.tool.definitions": EXPECTED_TOOLS,
     }
     assert otel.events() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "schema"),
+    [
+        pytest.param(B.TEXT, "stop", id="end_turn"),
+        pytest.param(B.TOOL_USE, "tool_call", id="tool_use"),
+        pytest.param({**B.TEXT, "stopReason": "max_tokens"}, "length", id="max_tokens"),
+        pytest.param({**B.TEXT, "stopReason": "guardrail_intervened"}, "content_filter", id="guardrail"),
+    ],
+)
+def test_finish_reason_as_sent_on_the_span_and_the_schema_value_in_the_message(otel, stream, body, schema):
+    otel.instrument(capture_content="SPAN_ONLY")
+    run(stream, body)
+    attrs = otel.span().attributes
+    assert attrs["gen_ai.response.finish_reasons"] == (body["stopReason"],)  # Bedrock's, as sent
+    [output] = json.loads(attrs["gen_ai.output.messages"])
+    assert output["finish_reason"] == schema
 
 
 def test_reasoning_output_is_captured(otel, stream):
@@ -890,7 +908,7 @@ def test_invoke_model_content(otel):
             {
                 "role": "assistant",
                 "parts": [{"type": "text", "content": "Hello! How can I help you today?"}],
-                "finish_reason": "end_turn",
+                "finish_reason": "stop",  # end_turn
             }
         ],
         "gen_ai.system_instructions": [{"type": "text", "content": "You are terse."}],
@@ -906,7 +924,7 @@ def test_invoke_model_content(otel):
                     "arguments": {"location": "Paris"},
                 }
             ],
-            "finish_reason": "tool_calls",
+            "finish_reason": "tool_call",  # tool_calls
         }
     ]
     assert llama == {
@@ -1121,6 +1139,10 @@ def invoke_stream(family: Family, chunks: list[dict[str, Any]]) -> dict[str, Any
     return {**result, "body": list(result["body"])}
 
 
+#: The model families' finish reasons in the streams above, as the output-message schema says them.
+IN_THE_SCHEMA = {"end_turn": "stop", "stop": "stop", "FINISH": "stop", "COMPLETE": "stop"}
+
+
 @pytest.mark.parametrize("capture", [False, True], ids=["no_content", "content"])
 @pytest.mark.parametrize("name", sorted(STREAMS))
 def test_invoke_model_with_response_stream(otel, name, capture):
@@ -1140,7 +1162,8 @@ def test_invoke_model_with_response_stream(otel, name, capture):
         [out] = json.loads(content["gen_ai.output.messages"])
         texts = [p["content"] for p in out["parts"] if p["type"] == "text"]
         assert "".join(texts).strip().startswith(("Hello", "The capital", "Paris"))
-        assert out["finish_reason"] == expected["gen_ai.response.finish_reasons"][0]
+        # every family's own word for a normal end, in the output-message schema's
+        assert out["finish_reason"] == IN_THE_SCHEMA[expected["gen_ai.response.finish_reasons"][0]]
     else:
         assert not content
 
@@ -1160,7 +1183,7 @@ def test_invoke_stream_tool_use_is_captured(otel):
                 "arguments": {"location": "Lyon"},
             },
         ],
-        "finish_reason": "tool_use",
+        "finish_reason": "tool_call",  # tool_use
     }
 
 

@@ -31,6 +31,7 @@ from bodies.cohere_bodies import (
     HEADERS,
     MAX_TOKENS,
     MODEL,
+    RECORDED_GREETING,
     RERANK,
     RERANK_MODEL,
     TEXT,
@@ -146,15 +147,25 @@ def start_attrs(mode: CallMode, **extra: Any) -> dict[str, Any]:
 
 
 def response_attrs(
-    body: dict[str, Any], input_tokens: int, output_tokens: int, **extra: Any
+    body: dict[str, Any],
+    input_tokens: int,
+    output_tokens: int,
+    billed: tuple[int, int] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
-    return {
+    """``input_tokens``/``output_tokens``: what the model processed (``usage.tokens``); ``billed``:
+    Cohere's billed units, on their own ``cohere.*`` attributes."""
+    attrs = {
         "gen_ai.response.id": body["id"],
-        "gen_ai.response.finish_reasons": (body["finish_reason"],),
+        "gen_ai.response.finish_reasons": (body["finish_reason"],),  # as Cohere sent it
         "gen_ai.usage.input_tokens": input_tokens,
         "gen_ai.usage.output_tokens": output_tokens,
         **extra,
     }
+    if billed is not None:
+        attrs["cohere.usage.billed_units.input_tokens"] = billed[0]
+        attrs["cohere.usage.billed_units.output_tokens"] = billed[1]
+    return attrs
 
 
 def metric_attrs(operation: str = "chat", model: str = MODEL, **extra: Any) -> dict[str, Any]:
@@ -206,7 +217,8 @@ async def test_one_client_span_with_exactly_the_semconv_attributes(otel, call_mo
     assert span.kind is SpanKind.CLIENT
     assert span.instrumentation_scope.name == "genai_otel"
     assert span.status.status_code is StatusCode.UNSET
-    assert span_attrs(span, call_mode.streams) == {**start_attrs(call_mode), **response_attrs(TEXT, 5, 9)}
+    expected = {**start_attrs(call_mode), **response_attrs(TEXT, 496, 11, billed=(5, 9))}
+    assert span_attrs(span, call_mode.streams) == expected
 
 
 async def test_result_is_what_the_uninstrumented_sdk_returns(otel, call_mode):
@@ -220,22 +232,62 @@ async def test_result_is_what_the_uninstrumented_sdk_returns(otel, call_mode):
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        # billed units (the caller's text), not the template-inflated token counts (496 / 11)
-        pytest.param(TEXT, response_attrs(TEXT, 5, 9), id="billed"),
+        # the tokens the model processed (prompt template included), the billed units beside them
+        pytest.param(TEXT, response_attrs(TEXT, 496, 11, billed=(5, 9)), id="tokens-and-billed"),
         pytest.param(TOKENS_ONLY, response_attrs(TOKENS_ONLY, 470, 4), id="tokens-only"),
         pytest.param(
             CACHED,
-            response_attrs(CACHED, 2210, 12, **{"gen_ai.usage.cache_read.input_tokens": 2048}),
+            response_attrs(
+                CACHED, 2701, 14, billed=(2210, 12), **{"gen_ai.usage.cache_read.input_tokens": 2048}
+            ),
             id="cached",
         ),
-        pytest.param(MAX_TOKENS, response_attrs(MAX_TOKENS, 7, 10), id="max_tokens"),
-        pytest.param(THINKING, response_attrs(THINKING, 5, 31), id="thinking"),
-        pytest.param(TOOL_CALL, response_attrs(TOOL_CALL, 37, 28), id="tool_call"),
+        pytest.param(MAX_TOKENS, response_attrs(MAX_TOKENS, 498, 10, billed=(7, 10)), id="max_tokens"),
+        pytest.param(THINKING, response_attrs(THINKING, 512, 31, billed=(5, 31)), id="thinking"),
+        pytest.param(TOOL_CALL, response_attrs(TOOL_CALL, 1480, 28, billed=(37, 28)), id="tool_call"),
     ],
 )
 async def test_response_attributes_and_usage(otel, call_mode, body, expected):
     await run(otel, call_mode, body)
     assert span_attrs(otel.span(), call_mode.streams) == {**start_attrs(call_mode), **expected}
+
+
+async def test_usage_is_the_tokens_the_model_processed_not_the_billed_units(otel, call_mode):
+    """Regression (issue 9): a recorded exchange reported 7 input tokens (billed: the caller's text)
+    where the model processed 69 (the text inside Cohere's template and preamble)."""
+    await run(otel, call_mode, RECORDED_GREETING)
+    attrs = span_attrs(otel.span(), call_mode.streams)
+    assert (attrs["gen_ai.usage.input_tokens"], attrs["gen_ai.usage.output_tokens"]) == (69, 11)
+    billed = (
+        attrs["cohere.usage.billed_units.input_tokens"],
+        attrs["cohere.usage.billed_units.output_tokens"],
+    )
+    assert billed == (7, 9)  # kept for cost, on Cohere's own attributes
+    for name, tokens in (("input_tokens", 69), ("output_tokens", 11)):
+        assert one_point(otel, f"gen_ai.client.inference.operation.{name}").sum == tokens
+        assert one_point(otel, f"gen_ai.client.inference.usage.{name}").value == tokens
+    duration = one_point(otel, "gen_ai.client.inference.duration")
+    assert not {k for k in duration.attributes if k.startswith("cohere.")}  # not metric attributes
+
+
+@pytest.mark.parametrize(
+    ("body", "schema"),
+    [
+        pytest.param(TEXT, "stop", id="COMPLETE"),
+        pytest.param(MAX_TOKENS, "length", id="MAX_TOKENS"),
+        pytest.param(TOOL_CALL, "tool_call", id="TOOL_CALL"),
+        pytest.param(FAILED, "error", id="ERROR"),
+    ],
+)
+async def test_finish_reason_as_sent_on_the_span_and_the_schema_value_in_the_message(
+    otel, call_mode, body, schema
+):
+    otel.instrument(capture_content="SPAN_ONLY")
+    await run(otel, call_mode, body)
+    attrs = otel.span().attributes
+    assert attrs["gen_ai.response.finish_reasons"] == (body["finish_reason"],)
+    [output] = json.loads(attrs["gen_ai.output.messages"])
+    assert output["finish_reason"] == schema
 
 
 async def test_request_parameters_are_reported_and_sent(otel, call_mode):
@@ -293,7 +345,8 @@ async def test_the_v2_namespace_of_the_v1_client_is_covered(otel, asynchronous):
         client = cohere.Client(api_key=API_KEY, httpx_client=replay.sync_client(), max_retries=0)
     await maybe_await(client.v2.chat(**PARAMS))
     mode = CallMode(asynchronous, False)
-    assert span_attrs(otel.span(), False) == {**start_attrs(mode), **response_attrs(TEXT, 5, 9)}
+    expected = {**start_attrs(mode), **response_attrs(TEXT, 496, 11, billed=(5, 9))}
+    assert span_attrs(otel.span(), False) == expected
 
 
 async def test_the_span_is_a_child_of_the_callers_span(otel, call_mode):
@@ -315,7 +368,7 @@ async def test_latest_metrics(otel, call_mode):
     assert set(metrics) == LATEST | cached | (LATEST_STREAM if call_mode.streams else set())
     duration = one_point(otel, "gen_ai.client.inference.duration")
     assert dict(duration.attributes) == metric_attrs()
-    for name, tokens in (("input_tokens", 2210), ("output_tokens", 12)):
+    for name, tokens in (("input_tokens", 2701), ("output_tokens", 14)):  # processed, not billed
         point = one_point(otel, f"gen_ai.client.inference.operation.{name}")
         assert (point.count, point.sum) == (1, tokens)
         assert one_point(otel, f"gen_ai.client.inference.usage.{name}").value == tokens
@@ -374,7 +427,8 @@ async def test_a_generation_that_failed_inside_a_200_is_an_error(otel, call_mode
     span = otel.span()
     assert span.status.status_code is StatusCode.ERROR
     attrs = span_attrs(span, call_mode.streams)
-    assert attrs == {**start_attrs(call_mode), **response_attrs(FAILED, 5, 2), "error.type": "ERROR"}
+    failed = response_attrs(FAILED, 496, 2, billed=(5, 2))
+    assert attrs == {**start_attrs(call_mode), **failed, "error.type": "ERROR"}
 
 
 class _Broken(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -542,7 +596,7 @@ EXPECTED_OUTPUT = [
             {"type": "reasoning", "content": "I will look up the weather in Toronto."},
             {"type": "tool_call", "id": TOOL_ID, "name": "get_weather", "arguments": {"location": "Toronto"}},
         ],
-        "finish_reason": "TOOL_CALL",
+        "finish_reason": "tool_call",  # TOOL_CALL (the span's), in the output-message schema's words
     }
 ]
 EXPECTED_TOOLS = [{"type": "function", **WEATHER_TOOL["function"]}]
@@ -591,7 +645,7 @@ async def test_event_only_content(otel, call_mode):
                 {"type": "reasoning", "content": "The user greets me; answer briefly."},
                 {"type": "text", "content": "Hello!"},
             ],
-            "finish_reason": "COMPLETE",
+            "finish_reason": "stop",  # COMPLETE, in the output-message schema's words
         }
     ]
     assert attrs == dict(span.attributes)

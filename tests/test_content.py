@@ -188,7 +188,9 @@ class Flavour:
         """The content attributes this flavour's default call must export."""
         if self.provider == "openai":
             text = "Hello! How can I help?" if self.streams else "Hello! How can I assist you today?"
-            output = [{"role": "assistant", "parts": [{"type": "text", "content": text}]}]
+            output = [
+                {"role": "assistant", "parts": [{"type": "text", "content": text}], "finish_reason": "stop"}
+            ]
             return {INPUT: OPENAI_INPUT, OUTPUT: output, TOOLS: [TOOL_DEFINITION]}
         reasoning = (
             "Let me solve this step by step.\n\n27 * 453 = 12231"
@@ -202,7 +204,7 @@ class Flavour:
                     {"type": "reasoning", "content": reasoning},
                     {"type": "text", "content": "27 * 453 = 12,231"},
                 ],
-                "finish_reason": "end_turn",
+                "finish_reason": "stop",  # end_turn, in the output-message schema's words
             }
         ]
         return {
@@ -348,6 +350,10 @@ PART_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
 }
 
 
+#: The output-message schema's ``FinishReason`` (gen-ai-output-messages.json).
+FINISH_REASONS = ("stop", "length", "content_filter", "tool_call", "error")
+
+
 def check_part(part: Any) -> None:
     assert isinstance(part, dict) and isinstance(part.get("type"), str), part
     assert part["type"] in PART_FIELDS, part
@@ -377,8 +383,8 @@ def check_semconv(key: str, value: Any) -> None:
                 check_part(part)
             if "name" in msg:
                 assert isinstance(msg["name"], str), msg
-            if key == OUTPUT and "finish_reason" in msg:
-                assert isinstance(msg["finish_reason"], str), msg
+            if key == OUTPUT:  # the schema's enum, whatever the provider's own words are
+                assert msg["finish_reason"] in FINISH_REASONS, msg
     elif key == SYSTEM:
         for part in value:
             check_part(part)
@@ -725,7 +731,11 @@ async def test_an_output_over_the_attribute_limit_is_dropped_not_cut(otel):
     raw = otel.span().attributes[OUTPUT]
     assert len(raw) <= 300
     assert json.loads(raw) == [
-        {"role": "assistant", "parts": [{"type": "text", "content": "Hello! How can I help?"}]}
+        {
+            "role": "assistant",
+            "parts": [{"type": "text", "content": "Hello! How can I help?"}],
+            "finish_reason": "stop",
+        }
     ]
 
 

@@ -153,7 +153,8 @@ def start_attrs(mode: CallMode, **extra: Any) -> dict[str, Any]:
     return attrs
 
 
-def response_attrs(body: dict[str, Any], finish: tuple[str, ...] = ("stop",), **usage: Any) -> dict[str, Any]:
+def response_attrs(body: dict[str, Any], finish: tuple[str, ...] = ("STOP",), **usage: Any) -> dict[str, Any]:
+    """``finish``: the candidates' ``finishReason`` as the API sent them."""
     return {
         "gen_ai.response.id": body["responseId"],
         "gen_ai.response.model": RESPONSE_MODEL,
@@ -279,7 +280,7 @@ async def test_result_is_what_the_uninstrumented_sdk_returns(otel, call_mode):
         pytest.param(
             MAX_TOKENS,
             response_attrs(
-                MAX_TOKENS, ("max_tokens",), input_tokens=8, output_tokens=16, text__input_tokens=8
+                MAX_TOKENS, ("MAX_TOKENS",), input_tokens=8, output_tokens=16, text__input_tokens=8
             ),
             id="max_tokens",
         ),
@@ -331,7 +332,7 @@ async def test_request_parameters_from_the_config(otel, call_mode):
         expected["gen_ai.request.stream"] = True
     assert requested == expected
     assert type(attrs["gen_ai.request.top_k"]) is int  # the SDK holds it as a float
-    assert attrs["gen_ai.response.finish_reasons"] == ("stop", "stop")  # one per candidate
+    assert attrs["gen_ai.response.finish_reasons"] == ("STOP", "STOP")  # one per candidate, as sent
 
 
 async def test_nothing_invented_without_a_config(otel, call_mode):
@@ -433,7 +434,7 @@ async def test_chat_sessions_go_through_the_models(otel, call_mode):
     answer = TEXT["candidates"][0]["content"]["parts"][0]["text"]
     assert "".join(p["content"] for m in sent if m["role"] == "assistant" for p in m["parts"]) == answer
     assert sent[0]["role"] == "user" and sent[-1]["parts"][0]["content"] == "Tell me a story"
-    assert second.attributes["gen_ai.response.finish_reasons"] == ("max_tokens",)
+    assert second.attributes["gen_ai.response.finish_reasons"] == ("MAX_TOKENS",)
 
 
 # --- metrics ----------------------------------------------------------------------------------------------
@@ -867,6 +868,34 @@ async def test_span_only_content(otel, call_mode):
     encoded = base64.b64encode(IMAGE).decode()
     assert not any(encoded[:40] in str(v) for v in span.attributes.values())
     assert otel.events() == []
+
+
+def finished_with(reason: str) -> dict[str, Any]:
+    """``TEXT`` with another ``finishReason`` (a safety stop, one the enum calls ``OTHER``)."""
+    body = json.loads(json.dumps(TEXT))
+    body["candidates"][0]["finishReason"] = reason
+    return body
+
+
+@pytest.mark.parametrize(
+    ("body", "sent", "schema"),
+    [
+        pytest.param(TEXT, "STOP", "stop", id="STOP"),
+        pytest.param(FUNCTION_CALL, "STOP", "tool_call", id="STOP-with-a-function-call"),
+        pytest.param(MAX_TOKENS, "MAX_TOKENS", "length", id="MAX_TOKENS"),
+        pytest.param(finished_with("SAFETY"), "SAFETY", "content_filter", id="SAFETY"),
+        pytest.param(finished_with("OTHER"), "OTHER", "OTHER", id="OTHER"),  # no enum value: as sent
+    ],
+)
+async def test_finish_reason_as_sent_on_the_span_and_the_schema_value_in_the_message(
+    otel, call_mode, body, sent, schema
+):
+    otel.instrument(capture_content="SPAN_ONLY")
+    await run(otel, call_mode, body)
+    attrs = otel.span().attributes
+    assert attrs["gen_ai.response.finish_reasons"] == (sent,)  # the enum's wire value
+    [output] = json.loads(attrs["gen_ai.output.messages"])
+    assert output["finish_reason"] == schema
 
 
 async def test_no_content_by_default(otel, call_mode, monkeypatch):

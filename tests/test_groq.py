@@ -167,7 +167,7 @@ async def test_chat_one_client_span_with_exactly_the_semconv_attributes(otel, mo
             id="reasoning",
         ),
         pytest.param(
-            b.tool_call(), response_attrs(b.tool_call(), 228, 19, finish="tool_call"), id="tool_call"
+            b.tool_call(), response_attrs(b.tool_call(), 228, 19, finish="tool_calls"), id="tool_call"
         ),
     ],
 )
@@ -426,7 +426,7 @@ EXPECTED_TOOLS = [
 
 
 @pytest.mark.parametrize(
-    ("body", "output"),
+    ("body", "output", "sent", "schema"),
     [
         pytest.param(
             b.tool_call(),
@@ -438,6 +438,8 @@ EXPECTED_TOOLS = [
                     "arguments": {"location": "Paris"},
                 }
             ],
+            "tool_calls",
+            "tool_call",
             id="tool_call",
         ),
         pytest.param(
@@ -446,11 +448,13 @@ EXPECTED_TOOLS = [
                 {"type": "reasoning", "content": b.reasoning()["choices"][0]["message"]["reasoning"]},
                 {"type": "text", "content": "There are 3 r's in strawberry."},
             ],
+            "stop",
+            "stop",
             id="reasoning",
         ),
     ],
 )
-async def test_content_on_shows_messages_tools_and_output(otel, mode, body, output):
+async def test_content_on_shows_messages_tools_and_output(otel, mode, body, output, sent, schema):
     otel.instrument(capture_content="SPAN_ONLY")
     await run(otel, mode, body, **CONTENT_PARAMS)
     attrs = otel.span().attributes
@@ -459,6 +463,9 @@ async def test_content_on_shows_messages_tools_and_output(otel, mode, body, outp
     [message] = json.loads(attrs["gen_ai.output.messages"])
     assert message["role"] == "assistant"
     assert message["parts"] == output
+    # finish reason: Groq's value on the span, the output-message schema's in the message
+    assert attrs["gen_ai.response.finish_reasons"] == (sent,)
+    assert message["finish_reason"] == schema
 
 
 async def test_no_content_by_default(otel, mode, monkeypatch):

@@ -621,6 +621,7 @@ EXPECTED_OUTPUT = [
                 "arguments": {"location": "Lyon, France"},
             }
         ],
+        "finish_reason": "tool_call",  # tool_calls (the span's), in the output-message schema's words
     }
 ]
 EXPECTED_TOOLS = [
@@ -657,7 +658,7 @@ async def test_tool_calls_in_request_and_response_as_semconv_parts(otel, serve, 
     assert json.loads(attrs["gen_ai.output.messages"]) == EXPECTED_OUTPUT
     assert json.loads(attrs["gen_ai.tool.definitions"]) == EXPECTED_TOOLS
     assert "gen_ai.system_instructions" not in attrs  # system messages stay in the history
-    assert attrs["gen_ai.response.finish_reasons"] == ("tool_call",)
+    assert attrs["gen_ai.response.finish_reasons"] == ("tool_calls",)  # as the upstream sent it
     assert (attrs["gen_ai.usage.input_tokens"], attrs["gen_ai.usage.output_tokens"]) == (203, 24)
 
 
@@ -672,6 +673,7 @@ async def test_reasoning_is_captured_as_a_reasoning_part(otel, serve, mode):
                 {"type": "reasoning", "content": "The user asks about Lyon."},
                 {"type": "text", "content": "Lyon is 18°C and sunny."},
             ],
+            "finish_reason": "stop",
         }
     ]
 
@@ -870,6 +872,7 @@ async def test_text_generation(otel, serve, mode, details):
             ),
         },
     )
+    finish: dict[str, Any] = {}  # no details: TGI says nothing about why it stopped
     if mode.stream and details:
         # the last event carries the details: TGI's own finish reason and both token counts
         expected |= {
@@ -877,16 +880,16 @@ async def test_text_generation(otel, serve, mode, details):
             "gen_ai.usage.input_tokens": 6,
             "gen_ai.usage.output_tokens": 10,
         }
-        output = TGI_TEXT
+        output, finish = TGI_TEXT, {"finish_reason": "stop"}  # eos_token, in the schema's words
     elif mode.stream:
         output = "".join(e["token"]["text"] for e in events)  # what the caller got: token texts only
     elif details:
         expected |= {"gen_ai.response.finish_reasons": ("length",), "gen_ai.usage.output_tokens": 9}
-        output = TGI_TEXT
+        output, finish = TGI_TEXT, {"finish_reason": "length"}
     else:
         output = TGI_TEXT
     out = json.loads(attrs.pop("gen_ai.output.messages"))
-    assert out == [{"role": "assistant", "parts": [{"type": "text", "content": output}]}]
+    assert out == [{"role": "assistant", "parts": [{"type": "text", "content": output}], **finish}]
     attrs["gen_ai.input.messages"] = json.dumps(json.loads(attrs["gen_ai.input.messages"]))
     assert attrs == expected
 

@@ -143,13 +143,11 @@ def openai_start(mode: CallMode, **extra: Any) -> dict[str, Any]:
 
 
 def openai_response(mode: CallMode) -> dict[str, Any]:
-    if mode.stream:  # LiteLLM stamps the requested model on every chunk
-        model, tokens = ob.MODEL, (9, 7)
-    else:
-        model, tokens = ob.RESPONSE_MODEL, (19, 10)
+    tokens = (9, 7) if mode.stream else (19, 10)
     return {
         "gen_ai.response.id": ob.CHAT_ID,
-        "gen_ai.response.model": model,
+        # the upstream's model, on streams too: LiteLLM stamps the requested one on every chunk
+        "gen_ai.response.model": ob.RESPONSE_MODEL,
         "gen_ai.response.finish_reasons": ("stop",),
         "gen_ai.usage.input_tokens": tokens[0],
         "gen_ai.usage.output_tokens": tokens[1],
@@ -341,7 +339,9 @@ async def test_content_with_tool_calls_in_request_and_response(otel, mode):
     assert output["role"] == "assistant"
     location = "Paris" if mode.stream else "Paris, France"  # what each body's arguments say
     assert output["parts"][0] == {**weather, "arguments": {"location": location}}
-    assert attrs["gen_ai.response.finish_reasons"] == ("tool_call",)
+    # the span: LiteLLM's value as it returned it; the message: the output-message schema's enum
+    assert attrs["gen_ai.response.finish_reasons"] == ("tool_calls",)
+    assert output["finish_reason"] == "tool_call"
 
 
 # --- streams --------------------------------------------------------------------------------------------
@@ -404,6 +404,48 @@ async def test_stream_span_ends_on_exhaustion(otel, asynchronous):
     assert chunks[-1].usage.prompt_tokens == 9
     span = otel.span()  # ended before the next statement
     assert span.attributes["gen_ai.usage.input_tokens"] == 9
+
+
+async def gpt4_n2_stream(asynchronous: bool) -> list[Any]:
+    """The recorded exchange: ``gpt-4``, ``n=2``, streamed; both choices ended with ``stop``."""
+    replay = Replay(Reply(sse=lb.chat_stream_n2(), headers=lb.OPENAI_HEADERS))
+    client = openai_client(replay, asynchronous)
+    if asynchronous:
+        stream = await litellm.acompletion(lb.GPT4, MESSAGES, client=client, stream=True, n=2)
+    else:
+        stream = litellm.completion(lb.GPT4, MESSAGES, client=client, stream=True, n=2)
+    return await read_all(stream, asynchronous)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+async def test_stream_response_model_is_the_upstreams_not_the_requested_one(otel, asynchronous):
+    """Regression (issue 9): every upstream chunk said ``gpt-4-0613``; the span said ``gpt-4``."""
+    chunks = await gpt4_n2_stream(asynchronous)
+    assert {c.model for c in chunks} == {lb.GPT4}  # what LiteLLM hands the caller
+    span = otel.span()
+    assert span.attributes["gen_ai.request.model"] == lb.GPT4
+    assert span.attributes["gen_ai.response.model"] == lb.GPT4_SERVED
+    duration = one_point(otel, "gen_ai.client.inference.duration")
+    assert duration.attributes["gen_ai.response.model"] == lb.GPT4_SERVED
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+async def test_a_finished_stream_reports_no_error_for_a_choice_litellm_dropped(otel, asynchronous):
+    """Regression (issue 9): both choices ended with ``stop``, LiteLLM passed on only choice 0's
+    finish (it drops choice 1's last chunk), and the span said ``['stop', 'error']``."""
+    otel.instrument(capture_content="SPAN_ONLY")
+    chunks = await gpt4_n2_stream(asynchronous)
+    arrived = [(c.index, c.finish_reason) for chunk in chunks for c in chunk.choices if c.finish_reason]
+    assert arrived == [(0, "stop")]  # what LiteLLM passed on: one finish reason for two choices
+    attrs = otel.span().attributes
+    assert attrs["gen_ai.response.finish_reasons"] == ("stop",)  # the reasons that arrived, in order
+    outputs = json.loads(attrs["gen_ai.output.messages"])
+    assert [o["parts"] for o in outputs] == [
+        [{"type": "text", "content": "Hello! How can I help?"}],
+        [{"type": "text", "content": "Hi there! What can I do for you?"}],
+    ]
+    assert outputs[0]["finish_reason"] == "stop"
+    assert "finish_reason" not in outputs[1]  # never arrived, and the stream did end: unknown
 
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
@@ -557,6 +599,7 @@ async def test_anthropic_route_stream_reports_the_providers_usage(otel, stream_o
         "gen_ai.usage.reasoning.output_tokens": 98,
     }
     assert attrs["gen_ai.response.finish_reasons"] == ("stop",)
+    assert attrs["gen_ai.response.model"] == ab.RESPONSE_MODEL  # Anthropic's, not the requested alias
 
 
 async def test_api_base_gives_the_server_address(otel):

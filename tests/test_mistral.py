@@ -192,7 +192,7 @@ async def test_result_is_what_the_uninstrumented_sdk_returns(otel, call_mode):
             response_attrs(CACHED, "stop", **{"gen_ai.usage.cache_read.input_tokens": 1008}),
             id="cache",
         ),
-        pytest.param(TOOL_CALLS, response_attrs(TOOL_CALLS, "tool_call"), id="tool_calls"),
+        pytest.param(TOOL_CALLS, response_attrs(TOOL_CALLS, "tool_calls"), id="tool_calls"),  # as sent
         pytest.param(THINKING, response_attrs(THINKING, "stop"), id="thinking"),
         pytest.param(LENGTH, response_attrs(LENGTH, "length"), id="length"),
     ],
@@ -422,7 +422,7 @@ async def test_with_block_ends_the_span(otel, call_mode):
     assert len(events) == len(chunks(TOOL_CALLS))
     assert span_attrs(otel.span(), True) == {
         **start_attrs(call_mode),
-        **response_attrs(TOOL_CALLS, "tool_call"),
+        **response_attrs(TOOL_CALLS, "tool_calls"),
     }
 
 
@@ -603,7 +603,7 @@ EXPECTED_OUTPUT = [
                 "arguments": {"location": "Lyon"},
             },
         ],
-        "finish_reason": "tool_call",
+        "finish_reason": "tool_call",  # tool_calls (the span's), in the output-message schema's words
     }
 ]
 
@@ -618,7 +618,35 @@ async def test_tool_calls_in_request_and_response_as_content(otel, call_mode):
     assert json.loads(span.attributes["gen_ai.input.messages"]) == EXPECTED_INPUT
     assert json.loads(span.attributes["gen_ai.tool.definitions"]) == EXPECTED_TOOLS
     assert json.loads(span.attributes["gen_ai.output.messages"]) == EXPECTED_OUTPUT
+    assert span.attributes["gen_ai.response.finish_reasons"] == ("tool_calls",)  # Mistral's, as sent
     assert "gen_ai.system_instructions" not in span.attributes  # Mistral's system prompt is a message
+
+
+def finished_with(reason: str) -> dict[str, Any]:
+    body = json.loads(json.dumps(LENGTH))
+    body["choices"][0]["finish_reason"] = reason
+    return body
+
+
+@pytest.mark.parametrize(
+    ("body", "sent", "schema"),
+    [
+        pytest.param(TEXT, "stop", "stop", id="stop"),
+        pytest.param(TOOL_CALLS, "tool_calls", "tool_call", id="tool_calls"),
+        pytest.param(LENGTH, "length", "length", id="length"),
+        pytest.param(finished_with("model_length"), "model_length", "length", id="model_length"),
+        pytest.param(finished_with("error"), "error", "error", id="error"),
+    ],
+)
+async def test_finish_reason_as_sent_on_the_span_and_the_schema_value_in_the_message(
+    otel, call_mode, body, sent, schema
+):
+    otel.instrument(capture_content="SPAN_ONLY")
+    await run(otel, call_mode, body)
+    attrs = otel.span().attributes
+    assert attrs["gen_ai.response.finish_reasons"] == (sent,)
+    [output] = json.loads(attrs["gen_ai.output.messages"])
+    assert output["finish_reason"] == schema
 
 
 async def test_reasoning_and_text_output_as_content(otel, call_mode):

@@ -552,11 +552,37 @@ async def test_chat_content_on_the_span(otel, mode):
                     "arguments": {"city": "Paris", "unit": "celsius"},
                 }
             ],
-            "finish_reason": "stop",
+            # Ollama says "stop" (the span keeps it); the message waits for its tool: tool_call
+            "finish_reason": "tool_call",
         }
     ]
+    assert attrs["gen_ai.response.finish_reasons"] == ("stop",)
     assert "gen_ai.system_instructions" not in attrs  # system messages stay in the history
     assert IMAGE_B64[:40] not in json.dumps(dict(attrs), default=str)
+
+
+def finished_with(reason: str) -> dict[str, Any]:
+    return {**CHAT, "done_reason": reason}
+
+
+@pytest.mark.parametrize(
+    ("body", "sent", "schema"),
+    [
+        pytest.param(CHAT, "stop", "stop", id="stop"),
+        pytest.param(CHAT_TOOL, "stop", "tool_call", id="stop-with-a-tool-call"),
+        pytest.param(CHAT_LENGTH, "length", "length", id="length"),
+        pytest.param(finished_with("load"), "load", "load", id="load"),  # no enum value: as sent
+    ],
+)
+async def test_finish_reason_as_sent_on_the_span_and_the_schema_value_in_the_message(
+    otel, mode, body, sent, schema
+):
+    otel.instrument(capture_content="SPAN_ONLY")
+    await chat(mode, body)
+    attrs = otel.span().attributes
+    assert attrs["gen_ai.response.finish_reasons"] == (sent,)
+    [output] = json.loads(attrs["gen_ai.output.messages"])
+    assert output["finish_reason"] == schema
 
 
 async def test_reasoning_is_a_part_of_the_output(otel, mode):

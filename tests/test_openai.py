@@ -13,6 +13,7 @@ content capture in ``test_content.py``; exploding internals in ``test_containmen
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -190,7 +191,8 @@ def chat_sse(body: dict[str, Any], include_usage: bool) -> str:
 def responses_sse(body: dict[str, Any]) -> str:
     """The SSE the Responses API streams for the response ``body``: ``response.created`` /
     ``in_progress`` snapshots, per output item ``output_item.added``, its deltas and
-    ``output_item.done``, then ``response.completed`` with the whole response."""
+    ``output_item.done``, then ``response.completed`` (``response.incomplete`` for an incomplete
+    one) with the whole response."""
     pending = {
         **body,
         "status": "in_progress",
@@ -245,7 +247,8 @@ def responses_sse(body: dict[str, Any]) -> str:
                 ("response.output_item.added", {"output_index": index, "item": {**item, "summary": []}})
             )
         events.append(("response.output_item.done", {"output_index": index, "item": item}))
-    events.append(("response.completed", {"response": body}))
+    final = "response.incomplete" if body["status"] == "incomplete" else "response.completed"
+    events.append((final, {"response": body}))
     return sse_events(
         [(kind, {"type": kind, "sequence_number": n, **data}) for n, (kind, data) in enumerate(events)]
     )
@@ -381,7 +384,7 @@ CHAT_CASES = [
         },
         b.chat_completion_tool_calls(),
         {},
-        chat_response("tool_call", tokens=usage(82, 51)),
+        chat_response("tool_calls", tokens=usage(82, 51)),  # as sent: the span is not mapped
         id="tool_calls",
     ),
     pytest.param(
@@ -519,6 +522,78 @@ async def test_chat_result_is_the_uninstrumented_result_and_arguments_are_untouc
     assert len(otel.spans()) == 1
 
 
+# --- finish reasons: the API's on the span, the output-message schema's in messages -------------------
+
+
+def forced_tool_choice() -> dict[str, Any]:
+    """A forced ``tool_choice``: the API says ``stop`` although the message calls a tool."""
+    body = b.chat_completion_tool_calls()
+    body["choices"][0]["finish_reason"] = "stop"
+    return body
+
+
+@pytest.mark.parametrize(
+    ("body", "span_reasons", "message_reasons"),
+    [
+        pytest.param(b.chat_completion_tool_calls(), ("tool_calls",), ["tool_call"], id="tool_calls"),
+        pytest.param(b.chat_completion_n2(), ("stop", "length"), ["stop", "length"], id="n2"),
+        pytest.param(forced_tool_choice(), ("stop",), ["tool_call"], id="stop-with-a-tool-call"),
+    ],
+)
+async def test_chat_finish_reasons_as_sent_on_the_span_and_schema_values_in_messages(
+    otel, mode, body, span_reasons, message_reasons
+):
+    otel.instrument(capture_content="SPAN_ONLY")
+    await run_chat(otel, mode, body)
+    attrs = otel.span().attributes
+    assert attrs["gen_ai.response.finish_reasons"] == span_reasons
+    outputs = json.loads(attrs["gen_ai.output.messages"])
+    assert [o["finish_reason"] for o in outputs] == message_reasons
+
+
+def content_filtered() -> dict[str, Any]:
+    return b.response(
+        [b.output_message("", status="incomplete")],
+        status="incomplete",
+        incomplete_details={"reason": "content_filter"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "span_reason", "message_reason"),
+    [
+        pytest.param(b.response(), "completed", "stop", id="completed"),
+        pytest.param(b.response_function_call(), "completed", "tool_call", id="completed-function_call"),
+        pytest.param(b.response_incomplete(), "max_output_tokens", "length", id="max_output_tokens"),
+        pytest.param(content_filtered(), "content_filter", "content_filter", id="content_filter"),
+    ],
+)
+async def test_responses_finish_reason_is_the_status_on_the_span_and_the_schema_value_in_the_message(
+    otel, mode, body, span_reason, message_reason
+):
+    """No per-choice reason in the Responses API: the span carries why the response ended in the
+    API's words (its status, or the reason an incomplete one gives)."""
+    otel.instrument(capture_content="SPAN_ONLY")
+    reply = Reply(sse=responses_sse(body), headers=b.HEADERS) if mode.stream else Reply(json_body=body)
+    await call(mode, client_for(mode.asynchronous, Replay(reply)), "responses.create", model=RESPONSES_MODEL)
+    attrs = otel.span().attributes
+    assert attrs["gen_ai.response.finish_reasons"] == (span_reason,)
+    [output] = json.loads(attrs["gen_ai.output.messages"])
+    assert output["finish_reason"] == message_reason
+
+
+async def test_legacy_completion_finish_reason_in_the_output_message(otel, asynchronous):
+    otel.instrument(capture_content="SPAN_ONLY")
+    params = {"model": b.INSTRUCT_MODEL, "prompt": "Say this is a test", "max_tokens": 7}
+    reply = Reply(json_body=b.completion(), headers=b.HEADERS)
+    await call(
+        Mode(asynchronous, False), client_for(asynchronous, Replay(reply)), "completions.create", **params
+    )
+    attrs = otel.span().attributes
+    assert attrs["gen_ai.response.finish_reasons"] == ("length",)
+    assert [o["finish_reason"] for o in json.loads(attrs["gen_ai.output.messages"])] == ["length"]
+
+
 # --- chat completions: .parse() and the .stream() helper ------------------------------------------
 
 
@@ -620,7 +695,7 @@ RESPONSES_CASES = [
             "openai.request.service_tier": "priority",
             "gen_ai.output.type": "text",
         },
-        responses_response("stop", "gpt-4.1-2025-04-14", 36, 87),
+        responses_response("completed", "gpt-4.1-2025-04-14", 36, 87),  # the status, as sent
         id="text",
     ),
     pytest.param(
@@ -643,7 +718,7 @@ RESPONSES_CASES = [
         },
         b.response_function_call(),
         {"gen_ai.conversation.id": "conv_6851a3f0c4e88191"},
-        responses_response("tool_call", "gpt-4.1-2025-04-14", 291, 23),
+        responses_response("completed", "gpt-4.1-2025-04-14", 291, 23),
         id="function_call",
     ),
     pytest.param(
@@ -660,7 +735,7 @@ RESPONSES_CASES = [
             "gen_ai.request.top_p": 1.0,
             "gen_ai.request.previous_response.id": "resp_prev1",
         },
-        responses_response("stop", "o4-mini-2025-04-16", 18, 210, reasoning=192),
+        responses_response("completed", "o4-mini-2025-04-16", 18, 210, reasoning=192),
         id="reasoning_instructions",
     ),
 ]
@@ -721,7 +796,10 @@ async def test_beta_responses_create(otel, mode):
     assert replay.requests[0].url.params["beta"] == "true"
     span = otel.span()
     assert_client_span(span, f"chat {RESPONSES_MODEL}")
-    expected = {**responses_start(mode.stream), **responses_response("stop", "gpt-4.1-2025-04-14", 36, 87)}
+    expected = {
+        **responses_start(mode.stream),
+        **responses_response("completed", "gpt-4.1-2025-04-14", 36, 87),
+    }
     assert span_attrs(span, mode.stream) == expected
 
 
@@ -734,7 +812,7 @@ async def test_beta_responses_create(otel, mode):
             {
                 "gen_ai.response.id": b.RESP_ID,
                 "gen_ai.response.model": "gpt-4.1-2025-04-14",
-                "gen_ai.response.finish_reasons": ("error",),
+                "gen_ai.response.finish_reasons": ("failed",),  # the status, as sent
                 **usage(9, 0),
                 "gen_ai.usage.cache_write.input_tokens": 0,
             },
@@ -796,7 +874,7 @@ async def test_responses_parse(otel, asynchronous):
     assert_client_span(span, f"chat {RESPONSES_MODEL}")
     expected = {
         **responses_start(False, **{"gen_ai.output.type": "json"}),
-        **responses_response("stop", "gpt-4.1-2025-04-14", 40, 12),
+        **responses_response("completed", "gpt-4.1-2025-04-14", 40, 12),
     }
     assert span_attrs(span, streamed=False) == expected
 
@@ -825,7 +903,7 @@ async def test_responses_stream_helper_one_span_ended_by_the_with_block(otel, as
     assert_client_span(span, f"chat {RESPONSES_MODEL}")
     if consume == "all":
         assert final is not None and final.output_text == "Hello! How can I help you today?"
-        expected = responses_response("stop", "gpt-4.1-2025-04-14", 36, 87)
+        expected = responses_response("completed", "gpt-4.1-2025-04-14", 36, 87)
     else:  # only response.created seen: the in-progress snapshot, cut off
         expected = {
             "gen_ai.response.id": b.RESP_ID,

@@ -154,11 +154,7 @@ async def test_chat_one_client_span_with_exactly_the_semconv_attributes(otel, mo
     [
         pytest.param(b.cached(), response_attrs(b.cached(), 1832, 3, cached=1536), id="cached"),
         pytest.param(b.reasoning(), response_attrs(b.reasoning(), 21, 287), id="reasoning"),
-        pytest.param(
-            b.tool_call(),
-            {**response_attrs(b.tool_call(), 233, 18), "gen_ai.response.finish_reasons": ("tool_call",)},
-            id="tool_call",
-        ),
+        pytest.param(b.tool_call(), response_attrs(b.tool_call(), 233, 18), id="tool_call"),  # tool_calls
     ],
 )
 async def test_chat_usage_exactly_as_returned(otel, mode, body, expected):
@@ -334,7 +330,11 @@ async def test_completions(otel, mode):
     assert content == {
         "gen_ai.input.messages": [{"role": "user", "parts": [{"type": "text", "content": prompt}]}],
         "gen_ai.output.messages": [
-            {"role": "assistant", "parts": [{"type": "text", "content": b.COMPLETION_TEXT}]}
+            {
+                "role": "assistant",
+                "parts": [{"type": "text", "content": b.COMPLETION_TEXT}],
+                "finish_reason": "length",
+            }
         ],
     }
 
@@ -408,11 +408,12 @@ CONTENT_PARAMS: dict[str, Any] = {
 
 
 @pytest.mark.parametrize(
-    ("body", "output"),
+    ("body", "output", "schema"),
     [
         pytest.param(
             b.tool_call(),
             [{"type": "tool_call", "id": b.CALL_ID, "name": "get_weather", "arguments": {"city": "Tokyo"}}],
+            "tool_call",  # tool_calls
             id="tool_call",
         ),
         pytest.param(
@@ -421,11 +422,18 @@ CONTENT_PARAMS: dict[str, Any] = {
                 {"type": "reasoning", "content": b.reasoning()["choices"][0]["message"]["reasoning"]},
                 {"type": "text", "content": "17 × 24 = 408."},
             ],
+            "stop",
             id="reasoning",
+        ),
+        pytest.param(
+            b.text(),
+            [{"type": "text", "content": b.text()["choices"][0]["message"]["content"]}],
+            "stop",  # Together's eos
+            id="eos",
         ),
     ],
 )
-async def test_content_on_shows_messages_tools_and_output(otel, mode, body, output):
+async def test_content_on_shows_messages_tools_and_output(otel, mode, body, output, schema):
     otel.instrument(capture_content="SPAN_ONLY")
     await chat(otel, mode, body, **CONTENT_PARAMS)
     attrs = otel.span().attributes
@@ -441,7 +449,9 @@ async def test_content_on_shows_messages_tools_and_output(otel, mode, body, outp
         }
     ]
     [message] = json.loads(attrs["gen_ai.output.messages"])
-    assert message == {"role": "assistant", "parts": output}
+    assert message == {"role": "assistant", "parts": output, "finish_reason": schema}
+    # the span keeps Together's value as sent (eos, tool_calls)
+    assert attrs["gen_ai.response.finish_reasons"] == (body["choices"][0]["finish_reason"],)
 
 
 async def test_no_content_by_default(otel, mode, monkeypatch):

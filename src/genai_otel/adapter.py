@@ -49,6 +49,7 @@ __all__ = [
     "file_part",
     "generic_part",
     "message",
+    "output_finish_reason",
     "reasoning_part",
     "server_tool_call_part",
     "server_tool_call_response_part",
@@ -167,6 +168,9 @@ class ResponseInfo:
 
     response_id: str | None = None
     response_model: str | None = None
+    #: The provider's finish reasons exactly as sent (string form of an SDK enum's wire value),
+    #: one per choice in order; ``"error"`` for a choice whose reason never arrived. Output
+    #: messages carry the same reasons mapped by ``output_finish_reason``.
     finish_reasons: Sequence[str] = ()
     usage: Usage | None = None
     embedding_dimensions: int | None = None
@@ -194,6 +198,13 @@ class ChunkAccumulator(Protocol):
 
     ``add`` runs once per chunk on the user's thread: keep it to attribute reads and appends.
     ``finish`` runs once, when the stream ends for any reason, possibly after zero chunks.
+
+    An accumulator may also define ``exhausted()`` (not part of this protocol, looked up once per
+    stream): the engine calls it just before ``finish`` when the SDK's iterator ran to its end,
+    that is, without an error, ``close()`` or an early ``break``. A stream that was cut short
+    reports ``"error"`` for a choice whose finish reason never arrived; an accumulator that
+    knows its SDK drops chunks of a stream that did end (LiteLLM with ``n > 1``) uses this to
+    tell the two apart.
     """
 
     def add(self, chunk: Any) -> None: ...
@@ -257,6 +268,92 @@ class ProviderAdapter:
     extra_patches: Sequence[tuple[str, str, Callable[..., Any]]] = ()
     #: Logged once at INFO when the adapter is installed (e.g. how it coexists with SDK tracing).
     install_note: str | None = None
+
+
+# --- finish reasons -------------------------------------------------------------------------------
+
+#: Every provider's known finish reasons (lower-cased) -> the output-message schema's
+#: ``FinishReason`` (``stop``, ``length``, ``content_filter``, ``tool_call``, ``error``;
+#: gen-ai-output-messages.json). One table for all adapters, so one wire value always reads the
+#: same in every output message.
+_FINISH_REASONS: dict[str, str] = {
+    # stop: the model ended its turn, or hit a stop sequence
+    "stop": "stop",  # OpenAI and every OpenAI-compatible API, Mistral, Ollama, Meta on Bedrock
+    "end_turn": "stop",  # Anthropic, Bedrock Converse
+    "stop_sequence": "stop",  # Anthropic, Bedrock Converse, TGI (Hugging Face)
+    "eos": "stop",  # Together
+    "eos_token": "stop",  # TGI (Hugging Face)
+    "complete": "stop",  # Cohere (COMPLETE)
+    "finish": "stop",  # Amazon Titan (FINISH)
+    "stop_criteria_met": "stop",  # Amazon Titan
+    "completed": "stop",  # OpenAI Responses (status)
+    # length: a token limit
+    "length": "length",  # OpenAI & co., Mistral, Ollama, Titan (LENGTH)
+    "max_tokens": "length",  # Anthropic, Bedrock Converse, Gemini (MAX_TOKENS), Cohere
+    "max_output_tokens": "length",  # OpenAI Responses (incomplete_details.reason)
+    "model_length": "length",  # Mistral
+    "model_context_window_exceeded": "length",  # Anthropic, Bedrock Converse
+    "continuation": "length",  # Gemini: per-request token limit, to be continued
+    "error_limit": "length",  # Cohere v1: the model's context limit was reached
+    # content_filter: a safety system stopped or withheld the output
+    "content_filter": "content_filter",  # OpenAI & co., OpenAI Responses
+    "content_filtered": "content_filter",  # Bedrock Converse, Titan (CONTENT_FILTERED)
+    "guardrail_intervened": "content_filter",  # Bedrock Converse
+    "refusal": "content_filter",  # Anthropic
+    "error_toxic": "content_filter",  # Cohere v1
+    "safety": "content_filter",  # Gemini, and the rest of its safety reasons below
+    "recitation": "content_filter",
+    "blocklist": "content_filter",
+    "prohibited_content": "content_filter",
+    "spii": "content_filter",
+    "image_safety": "content_filter",
+    "image_prohibited_content": "content_filter",
+    "image_recitation": "content_filter",
+    "model_armor": "content_filter",
+    "escalation": "content_filter",
+    # tool_call: the model waits for the caller to run tools
+    "tool_calls": "tool_call",  # OpenAI & co., Mistral, Together
+    "function_call": "tool_call",  # OpenAI (deprecated functions)
+    "tool_use": "tool_call",  # Anthropic, Bedrock Converse
+    "tool_call": "tool_call",  # Cohere (TOOL_CALL)
+    # error: the generation failed
+    "error": "error",  # Mistral, Cohere (ERROR); genai_otel's own "never arrived"
+    "timeout": "error",  # Cohere
+    "failed": "error",  # OpenAI Responses (status)
+    "cancelled": "error",  # OpenAI Responses (status)
+    "user_cancel": "error",  # Cohere v1
+    "malformed_function_call": "error",  # Gemini
+    "unexpected_tool_call": "error",  # Gemini
+    "too_many_tool_calls": "error",  # Gemini
+    "missing_thought_signature": "error",  # Gemini
+    "malformed_response": "error",  # Gemini
+    "malformed_model_output": "error",  # Bedrock Converse
+    "malformed_tool_use": "error",  # Bedrock Converse
+}
+
+
+def output_finish_reason(reason: str | None, parts: Sequence[Part] = ()) -> str | None:
+    """An output message's ``finish_reason``: the provider's ``reason`` (as it sent it, any case)
+    mapped to the output-message schema's enum (``stop``, ``length``, ``content_filter``,
+    ``tool_call``, ``error``), for every adapter through one table.
+
+    - A value the table does not know passes through unchanged: the schema's ``finish_reason``
+      is an open enum (the enum or any string), and an unknown value is better kept than guessed
+      (Gemini's ``OTHER``, Ollama's ``load``, Anthropic's ``pause_turn``).
+    - ``stop`` becomes ``tool_call`` when ``parts`` (the message's) hold a ``tool_call`` part: the
+      model ended its turn waiting for the caller to run tools, though some APIs say ``stop``
+      then (OpenAI with a forced ``tool_choice``, Gemini, Ollama, OpenAI Responses' ``completed``).
+    - ``None`` or ``""`` (no reason known) gives ``None``: ``message`` then leaves the key out.
+
+    The span attribute ``gen_ai.response.finish_reasons`` is not mapped: it carries the
+    provider's values as sent (``ResponseInfo.finish_reasons``).
+    """
+    if not isinstance(reason, str) or not reason:
+        return None
+    mapped = _FINISH_REASONS.get(reason.lower(), reason)
+    if mapped == "stop" and any(p.get("type") == "tool_call" for p in parts):
+        return "tool_call"
+    return mapped
 
 
 # --- message parts (semconv JSON schema) -------------------------------------------------------

@@ -52,6 +52,14 @@ CACHED = _chat(
     "COMPLETE",
     _usage(2210, 12, 2701, 14, cached_tokens=2048),
 )
+#: Shaped like a recorded exchange: Cohere billed 7 input tokens (the caller's "Hello there!") where
+#: the model processed 69 (the same text inside the chat template and default preamble).
+RECORDED_GREETING = _chat(
+    "6b0c3e4a-9d2f-4c8e-b1a7-5e3f9d2c0a84",
+    {"content": [{"type": "text", "text": "Hello! How can I assist you today?"}]},
+    "COMPLETE",
+    _usage(7, 9, 69, 11),
+)
 TOKENS_ONLY = _chat(
     "3f9b0c2d-7e6a-4b58-a1c3-9d2e4f6a8b0c",
     {"content": [{"type": "text", "text": "Hi."}]},

@@ -102,12 +102,14 @@ def chat_completion_tool_calls() -> dict[str, Any]:
     return chat_completion([_choice(0, message, "tool_calls")], chat_usage(82, 51))
 
 
-def _chunk(choices: list[dict[str, Any]], include_usage: bool, usage: Any = None) -> dict[str, Any]:
+def _chunk(
+    choices: list[dict[str, Any]], include_usage: bool, usage: Any = None, model: str = RESPONSE_MODEL
+) -> dict[str, Any]:
     chunk: dict[str, Any] = {
         "id": CHAT_ID,
         "object": "chat.completion.chunk",
         "created": CREATED,
-        "model": RESPONSE_MODEL,
+        "model": model,
         "service_tier": "default",
         "system_fingerprint": FINGERPRINT,
         "choices": choices,
@@ -133,6 +135,25 @@ def chat_stream(include_usage: bool = True) -> str:
     chunks = [_chunk([d], include_usage) for d in deltas]
     if include_usage:
         chunks.append(_chunk([], True, chat_usage(9, 7, cached=0)))
+    return sse_events([(None, c) for c in chunks] + [(None, "[DONE]")])
+
+
+def chat_stream_n2(model: str = RESPONSE_MODEL) -> str:
+    """``n=2`` as the API streams it: the two choices' deltas interleaved (one choice per chunk),
+    each choice ending with its own ``finish_reason`` chunk, then the usage chunk and ``[DONE]``.
+    Every chunk names the served model (``gpt-4-0613`` for a request of ``gpt-4``)."""
+    deltas = [
+        _delta({"role": "assistant", "content": "", "refusal": None}, index=0),
+        _delta({"role": "assistant", "content": "", "refusal": None}, index=1),
+        _delta({"content": "Hello!"}, index=0),
+        _delta({"content": "Hi there!"}, index=1),
+        _delta({"content": " How can I help?"}, index=0),
+        _delta({"content": " What can I do for you?"}, index=1),
+        _delta({}, "stop", index=0),
+        _delta({}, "stop", index=1),
+    ]
+    chunks = [_chunk([d], True, model=model) for d in deltas]
+    chunks.append(_chunk([], True, chat_usage(9, 17, cached=0), model=model))
     return sse_events([(None, c) for c in chunks] + [(None, "[DONE]")])
 
 

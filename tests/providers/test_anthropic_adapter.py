@@ -437,7 +437,7 @@ def test_parse_response_text_with_content_capture():
             {
                 "role": "assistant",
                 "parts": [{"type": "text", "content": "Hello! How can I help you today?"}],
-                "finish_reason": "end_turn",
+                "finish_reason": "stop",  # end_turn (the span's), in the output-message schema's words
             },
         ),
         attributes={"anthropic.response.service_tier": "standard"},
@@ -565,7 +565,7 @@ def test_accumulator_over_a_real_text_stream():
             {
                 "role": "assistant",
                 "parts": [{"type": "text", "content": "Hello! How can I help?"}],
-                "finish_reason": "end_turn",
+                "finish_reason": "stop",  # end_turn (the span's), in the output-message schema's words
             },
         ),
         attributes={"anthropic.response.service_tier": "standard"},

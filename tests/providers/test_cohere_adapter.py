@@ -159,10 +159,11 @@ def test_request_content_of_other_operations_and_iterators():
 @pytest.mark.parametrize(
     ("usage", "expected"),
     [
-        (
+        (  # the tokens the model processed, never the billed units (cohere.* attributes)
             {"billed_units": {"input_tokens": 5, "output_tokens": 9}, "tokens": {"input_tokens": 496}},
-            Usage(5, 9),
+            Usage(496),
         ),
+        ({"billed_units": {"input_tokens": 5, "output_tokens": 9}}, None),  # billed only: no tokens used
         (
             {"billed_units": {"search_units": 1}, "tokens": {"input_tokens": 4, "output_tokens": 2}},
             Usage(4, 2),
@@ -177,11 +178,33 @@ def test_usage_sources(usage, expected):
     assert ADAPTER.parse_response(result, CHAT, False).usage == expected
 
 
+@pytest.mark.parametrize(
+    ("usage", "expected"),
+    [
+        (
+            {"billed_units": {"input_tokens": 7.0, "output_tokens": 12.0}, "tokens": {"input_tokens": 69}},
+            {"cohere.usage.billed_units.input_tokens": 7, "cohere.usage.billed_units.output_tokens": 12},
+        ),
+        ({"billed_units": {"search_units": 1}}, {}),
+        ({"billed_units": {"input_tokens": 2.5, "output_tokens": "x"}}, {}),
+        ({"tokens": {"input_tokens": 69}}, {}),
+        ({}, {}),
+    ],
+)
+def test_billed_units_are_vendor_attributes(usage, expected):
+    result = construct_type(type_=V2ChatResponse, object_={**TEXT, "usage": usage})
+    assert ADAPTER.parse_response(result, CHAT, False).attributes == expected
+
+
 def test_a_parsed_response_from_the_sdk():
     replay = Replay(Reply(json_body=CACHED, headers=HEADERS), lib=httpx)
     client = cohere.ClientV2(api_key="test-key-not-real", httpx_client=replay.sync_client())
     info = ADAPTER.parse_response(client.chat(model="m", messages=[]), CHAT, True)
-    assert info.usage == Usage(input_tokens=2210, output_tokens=12, cache_read_input_tokens=2048)
+    assert info.usage == Usage(input_tokens=2701, output_tokens=14, cache_read_input_tokens=2048)
+    assert info.attributes == {
+        "cohere.usage.billed_units.input_tokens": 2210,
+        "cohere.usage.billed_units.output_tokens": 12,
+    }
     assert info.output_messages[0]["parts"] == [
         {"type": "text", "content": "The report covers revenue growth in three regions."}
     ]

@@ -89,14 +89,14 @@ def test_usage_modalities_and_partial_counts():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [
-        (types.FinishReason.STOP, "stop"),
-        (types.FinishReason.MAX_TOKENS, "max_tokens"),
-        (types.FinishReason.FINISH_REASON_UNSPECIFIED, "unspecified"),
-        (types.FinishReason.MALFORMED_FUNCTION_CALL, "malformed_function_call"),
-        ("SAFETY", "safety"),
-        (None, None),
-        (3, None),
+    [  # the enum's wire value, as the API sent it; "error" where there is none
+        (types.FinishReason.STOP, "STOP"),
+        (types.FinishReason.MAX_TOKENS, "MAX_TOKENS"),
+        (types.FinishReason.FINISH_REASON_UNSPECIFIED, "FINISH_REASON_UNSPECIFIED"),
+        (types.FinishReason.MALFORMED_FUNCTION_CALL, "MALFORMED_FUNCTION_CALL"),
+        ("SAFETY", "SAFETY"),
+        (None, "error"),
+        (3, "error"),
     ],
 )
 def test_finish_reasons(value, expected):
@@ -110,7 +110,7 @@ def test_an_unknown_finish_reason_from_the_api_is_kept():
             "candidates": [{**TWO_CANDIDATES["candidates"][0], "finishReason": "NEW_REASON"}],
         }
         info = ADAPTER.parse_response(response(body), GENERATE, False)
-    assert info.finish_reasons == ("new_reason",)
+    assert info.finish_reasons == ("NEW_REASON",)
 
 
 # --- requests -----------------------------------------------------------------------------------------------
@@ -197,7 +197,8 @@ def test_tool_definitions_of_every_kind():
 
 def test_parse_response_of_two_candidates_with_content():
     info = ADAPTER.parse_response(response(TWO_CANDIDATES), GENERATE, True)
-    assert info.finish_reasons == ("stop", "stop")
+    assert info.finish_reasons == ("STOP", "STOP")
+    assert [m["finish_reason"] for m in info.output_messages] == ["stop", "stop"]
     assert [m["parts"] for m in info.output_messages] == [
         [{"type": "text", "content": "Blue."}],
         [{"type": "text", "content": "Azure, mostly."}],
@@ -227,7 +228,8 @@ def test_stream_accumulator_joins_deltas_per_candidate():
     for chunk in frames(TWO_CANDIDATES):
         acc.add(chunk)
     info = acc.finish()
-    assert info.finish_reasons == ("stop", "stop")
+    assert info.finish_reasons == ("STOP", "STOP")
+    assert [m["finish_reason"] for m in info.output_messages] == ["stop", "stop"]
     assert [m["parts"] for m in info.output_messages] == [
         [{"type": "text", "content": "Blue."}],
         [{"type": "text", "content": "Azure, mostly."}],

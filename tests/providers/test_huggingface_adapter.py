@@ -147,9 +147,10 @@ def test_request_content_reads_sdk_input_types_and_leaves_iterators_alone():
 def test_responses_from_real_sdk_types():
     out = ChatCompletionOutput.parse_obj_as_instance(chat_tool_call())
     info = ADAPTER.parse_response(out, CHAT, True)
-    assert info.finish_reasons == ("tool_call",)
+    assert info.finish_reasons == ("tool_calls",)  # as sent; the message's is the schema's value
     assert info.usage == Usage(input_tokens=203, output_tokens=24)
     [msg] = info.output_messages
+    assert msg["finish_reason"] == "tool_call"
     assert msg["parts"][0]["arguments"] == {"location": "Lyon, France"}
     groq = ADAPTER.parse_response(ChatCompletionOutput.parse_obj_as_instance(groq_reasoning()), CHAT, False)
     assert groq.usage == Usage(2006, 300, cache_read_input_tokens=1920, reasoning_output_tokens=192)
@@ -194,8 +195,9 @@ def test_chat_accumulator_over_real_chunks_and_tgi_single_tool_call_objects():
     for chunk in tool_call_chunks():
         acc.add(ChatCompletionStreamOutput.parse_obj_as_instance(chunk))
     info = acc.finish()
-    assert info.finish_reasons == ("tool_call",)
+    assert info.finish_reasons == ("tool_calls",)
     assert info.output_messages[0]["parts"][0]["arguments"] == {"location": "Lyon, France"}
+    assert info.output_messages[0]["finish_reason"] == "tool_call"
     # TGI 2.x streamed ``tool_calls`` as one object, not a list
     tgi = ADAPTER.new_accumulator(CHAT, True)
     delta = {
@@ -205,6 +207,7 @@ def test_chat_accumulator_over_real_chunks_and_tgi_single_tool_call_objects():
     tgi.add({"id": "", "model": "tgi", "choices": [{"index": 0, "delta": delta, "finish_reason": "stop"}]})
     [msg] = tgi.finish().output_messages
     assert msg["parts"] == [{"type": "tool_call", "id": None, "name": "f", "arguments": {}}]
+    assert msg["finish_reason"] == "tool_call"  # TGI said stop, but the message calls a tool
 
 
 def test_accumulators_survive_malformed_chunks():

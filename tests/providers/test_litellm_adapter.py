@@ -199,7 +199,9 @@ def test_stream_usage_hidden_in_the_last_chunk_and_placeholders_skipped():
     info = accumulator.finish()
     assert info.usage is not None and (info.usage.input_tokens, info.usage.output_tokens) == (5, 2)
     assert info.finish_reasons == ("stop",)
-    assert info.output_messages == [{"role": "assistant", "parts": [{"type": "text", "content": "Hello"}]}]
+    assert info.output_messages == [
+        {"role": "assistant", "parts": [{"type": "text", "content": "Hello"}], "finish_reason": "stop"}
+    ]
 
     unreported = StreamAccumulator(capture=False)
     chunk = stream_chunk("x", "stop")

@@ -108,7 +108,7 @@ def test_parse_response_over_a_real_sdk_result():
     assert info == ResponseInfo(
         response_id=TOOL_CALLS["id"],
         response_model=MODEL,
-        finish_reasons=("tool_call",),
+        finish_reasons=("tool_calls",),  # as sent
         usage=Usage(input_tokens=84, output_tokens=31),
     )
 
@@ -166,7 +166,7 @@ def test_accumulator_folds_choices_and_split_tool_calls():
     for event in _events(sse):
         acc.add(event)
     info = acc.finish()
-    assert info.finish_reasons == ("tool_call", "error")  # choice 1 never finished
+    assert info.finish_reasons == ("tool_calls", "error")  # as sent; choice 1 never finished
     assert info.usage is None
     assert list(info.output_messages) == [
         {

@@ -349,7 +349,9 @@ def test_chat_parse_and_audio_output_types(spy):
     instance, kwargs = spy.last
     assert ADAPTER.parse_request(instance, kwargs, CHAT_PARSE).output_type == "json"
     info = ADAPTER.parse_response(completion, CHAT_PARSE, True)
-    assert info.output_messages == [message("assistant", [text_part('{"city":"Paris","temperature_c":18}')])]
+    assert info.output_messages == [
+        message("assistant", [text_part('{"city":"Paris","temperature_c":18}')], finish_reason="stop")
+    ]
     audio = {"model": "gpt-4o-audio-preview", "modalities": ["text", "audio"], "audio": {"voice": "alloy"}}
     assert ADAPTER.parse_request(instance, audio, CHAT).output_type == "speech"
 
@@ -495,7 +497,7 @@ def test_chat_parse_response_plain():
     )
     captured = ADAPTER.parse_response(completion, CHAT, True)
     assert captured.output_messages == [
-        message("assistant", [text_part("Hello! How can I assist you today?")])
+        message("assistant", [text_part("Hello! How can I assist you today?")], finish_reason="stop")
     ]
 
 
@@ -510,11 +512,11 @@ def test_chat_parse_response_n2_tool_calls_and_usage_details():
     )
     assert two.finish_reasons == ("stop", "length")
     assert two.output_messages == [
-        message("assistant", [text_part("Hello! How can I help?")]),
-        message("assistant", [text_part("Hi there! What can I do for")]),
+        message("assistant", [text_part("Hello! How can I help?")], finish_reason="stop"),
+        message("assistant", [text_part("Hi there! What can I do for")], finish_reason="length"),
     ]
     tools = ADAPTER.parse_response(client.chat.completions.create(model=b.MODEL, messages=HELLO), CHAT, True)
-    assert tools.finish_reasons == ("tool_call",)
+    assert tools.finish_reasons == ("tool_calls",)  # as sent; the message's is the schema's value
     assert tools.output_messages == [
         message(
             "assistant",
@@ -522,6 +524,7 @@ def test_chat_parse_response_n2_tool_calls_and_usage_details():
                 tool_call_part("call_Vx4kM2Y7oXvkk6nbW3lHd0Bt", "get_weather", {"location": "Paris, France"}),
                 tool_call_part("call_8Zt0QmBd1bX0W3oZr5oyFvJp", "get_time", '{"tz":"Europe/Paris"'),
             ],
+            finish_reason="tool_call",
         )
     ]
     reasoning = ADAPTER.parse_response(
@@ -588,7 +591,7 @@ def test_chat_stream_with_usage():
         response_model=b.RESPONSE_MODEL,
         finish_reasons=("stop",),
         usage=Usage(input_tokens=9, output_tokens=7, cache_read_input_tokens=0, reasoning_output_tokens=0),
-        output_messages=[message("assistant", [text_part("Hello! How can I help?")])],
+        output_messages=[message("assistant", [text_part("Hello! How can I help?")], finish_reason="stop")],
         attributes=SERVED,
     )
     assert fold(CHAT, chunks, capture=False).output_messages == ()
@@ -608,7 +611,7 @@ def test_chat_stream_tool_call_deltas_are_joined():
     client = sync_client(sse(b.chat_tool_call_stream()))
     chunks = list(client.chat.completions.create(model=b.MODEL, messages=HELLO, stream=True))
     info = fold(CHAT, chunks)
-    assert info.finish_reasons == ("tool_call",)
+    assert info.finish_reasons == ("tool_calls",)
     assert info.usage == Usage(
         input_tokens=82, output_tokens=17, cache_read_input_tokens=0, reasoning_output_tokens=0
     )
@@ -616,6 +619,7 @@ def test_chat_stream_tool_call_deltas_are_joined():
         message(
             "assistant",
             [tool_call_part("call_Vx4kM2Y7oXvkk6nbW3lHd0Bt", "get_weather", {"location": "Paris"})],
+            finish_reason="tool_call",
         )
     ]
 
@@ -629,8 +633,8 @@ def test_chat_stream_cut_off_reports_error_for_the_missing_choice():
     info = fold(CHAT, chunks)
     assert info.finish_reasons == ("stop", "error")
     assert info.output_messages == [
-        message("assistant", [text_part("Hi")]),
-        message("assistant", [text_part("Hey")]),
+        message("assistant", [text_part("Hi")], finish_reason="stop"),
+        message("assistant", [text_part("Hey")], finish_reason="error"),
     ]
 
 
@@ -643,7 +647,7 @@ async def test_async_chat_stream_and_parse_request(spy):
     instance, kwargs = spy.last
     assert ADAPTER.parse_request(instance, kwargs, ACHAT).stream is True
     assert fold(ACHAT, chunks).output_messages == [
-        message("assistant", [text_part("Hello! How can I help?")])
+        message("assistant", [text_part("Hello! How can I help?")], finish_reason="stop")
     ]
 
 
@@ -746,7 +750,7 @@ def test_responses_parse_helper(spy):
     assert parsed.output_parsed == Weather(city="Paris", temperature_c=18)
     instance, kwargs = spy.last
     assert ADAPTER.parse_request(instance, kwargs, RESP_PARSE).output_type == "json"
-    assert ADAPTER.parse_response(parsed, RESP_PARSE, False).finish_reasons == ("stop",)
+    assert ADAPTER.parse_response(parsed, RESP_PARSE, False).finish_reasons == ("completed",)
 
 
 def test_responses_request_content():
@@ -851,7 +855,7 @@ def test_responses_parse_response_plain_function_call_reasoning_incomplete():
     assert ADAPTER.parse_response(plain, RESP, True) == ResponseInfo(
         response_id=b.RESP_ID,
         response_model="gpt-4.1-2025-04-14",
-        finish_reasons=("stop",),
+        finish_reasons=("completed",),  # the status, as sent: the API has no per-choice reason
         usage=Usage(
             input_tokens=36,
             output_tokens=87,
@@ -859,26 +863,32 @@ def test_responses_parse_response_plain_function_call_reasoning_incomplete():
             cache_write_input_tokens=0,
             reasoning_output_tokens=0,
         ),
-        output_messages=[message("assistant", [text_part("Hello! How can I help you today?")])],
+        output_messages=[
+            message("assistant", [text_part("Hello! How can I help you today?")], finish_reason="stop")
+        ],
         attributes={"openai.response.service_tier": "default"},
     )
     call = ADAPTER.parse_response(client.responses.create(model="gpt-4.1", input="Weather?"), RESP, True)
-    assert call.finish_reasons == ("tool_call",)
+    assert call.finish_reasons == ("completed",)
     assert call.output_messages == [
         message(
             "assistant",
             [tool_call_part("call_q8xYPmO3rQ2sL1kN0jH9gF7d", "get_weather", {"location": "Paris, France"})],
+            finish_reason="tool_call",  # completed, waiting for the caller's tool
         )
     ]
     reasoning = ADAPTER.parse_response(client.responses.create(model="o4-mini", input="?"), RESP, True)
     assert reasoning.usage is not None and reasoning.usage.reasoning_output_tokens == 192
     assert reasoning.output_messages == [
         message(
-            "assistant", [reasoning_part("**Comparing numbers**\n\n9.11 < 9.9."), text_part("9.9 is larger.")]
+            "assistant",
+            [reasoning_part("**Comparing numbers**\n\n9.11 < 9.9."), text_part("9.9 is larger.")],
+            finish_reason="stop",
         )
     ]
-    incomplete = ADAPTER.parse_response(client.responses.create(model="gpt-4.1", input="?"), RESP, False)
-    assert (incomplete.finish_reasons, incomplete.output_messages) == (("length",), ())
+    incomplete = ADAPTER.parse_response(client.responses.create(model="gpt-4.1", input="?"), RESP, True)
+    assert incomplete.finish_reasons == ("max_output_tokens",)  # incomplete_details.reason, as sent
+    assert [m["finish_reason"] for m in incomplete.output_messages] == ["length"]
 
 
 def test_responses_stream_reads_the_final_response():
@@ -888,7 +898,7 @@ def test_responses_stream_reads_the_final_response():
     assert fold(RESP, events) == ResponseInfo(
         response_id=b.RESP_ID,
         response_model="gpt-4.1-2025-04-14",
-        finish_reasons=("stop",),
+        finish_reasons=("completed",),
         usage=Usage(
             input_tokens=9,
             output_tokens=7,
@@ -896,7 +906,7 @@ def test_responses_stream_reads_the_final_response():
             cache_write_input_tokens=0,
             reasoning_output_tokens=0,
         ),
-        output_messages=[message("assistant", [text_part("Hello! How can I help?")])],
+        output_messages=[message("assistant", [text_part("Hello! How can I help?")], finish_reason="stop")],
         attributes={"openai.response.service_tier": "default"},
     )
     assert fold(RESP, events, capture=False).output_messages == ()
@@ -907,7 +917,7 @@ def test_responses_stream_failures_set_error_type():
     client = sync_client(sse(b.response_stream_failed()), sse(b.response_stream_error_event()))
     failed = fold(RESP, list(client.responses.create(model="gpt-4.1", input="Hi", stream=True)))
     assert (failed.finish_reasons, failed.error_type, failed.response_id) == (
-        ("error",),
+        ("failed",),
         "server_error",
         b.RESP_ID,
     )
@@ -928,7 +938,9 @@ def test_responses_stream_cut_off_keeps_the_deltas():
         None,
         None,
     )
-    assert info.output_messages == [message("assistant", [text_part("Partial answer")])]
+    assert info.output_messages == [
+        message("assistant", [text_part("Partial answer")], finish_reason="error")
+    ]
 
 
 async def test_async_responses_stream(spy):
@@ -944,7 +956,7 @@ async def test_async_responses_stream(spy):
             model="gpt-4.1", input="Hi", stream=True
         )
     ]
-    assert fold(ARESP, events).finish_reasons == ("stop",)
+    assert fold(ARESP, events).finish_reasons == ("completed",)
 
 
 def test_beta_responses_create_is_read_like_responses(spy):
@@ -955,8 +967,10 @@ def test_beta_responses_create_is_read_like_responses(spy):
     info = ADAPTER.parse_request(instance, kwargs, beta)
     assert (info.model, info.temperature, info.attributes) == ("gpt-4.1", 0.2, RESP_TYPE)
     parsed = ADAPTER.parse_response(result, beta, True)
-    assert (parsed.response_id, parsed.finish_reasons) == (b.RESP_ID, ("stop",))
-    assert parsed.output_messages == [message("assistant", [text_part("Hello! How can I help you today?")])]
+    assert (parsed.response_id, parsed.finish_reasons) == (b.RESP_ID, ("completed",))
+    assert parsed.output_messages == [
+        message("assistant", [text_part("Hello! How can I help you today?")], finish_reason="stop")
+    ]
 
 
 def test_raw_parse_errors_stay_with_the_caller():
@@ -1032,7 +1046,9 @@ def test_legacy_completions(spy):
         response_model=b.INSTRUCT_RESPONSE_MODEL,
         finish_reasons=("length",),
         usage=usage,
-        output_messages=[message("assistant", [text_part("\n\nThis is indeed a test")])],
+        output_messages=[
+            message("assistant", [text_part("\n\nThis is indeed a test")], finish_reason="length")
+        ],
     )
     stream = client.completions.create(**kwargs, stream=True, stream_options={"include_usage": True})
     assert ADAPTER.is_stream(stream, LEGACY)
@@ -1041,7 +1057,9 @@ def test_legacy_completions(spy):
         response_model=b.INSTRUCT_RESPONSE_MODEL,
         finish_reasons=("length",),
         usage=usage,
-        output_messages=[message("assistant", [text_part("\n\nThis is indeed a test")])],
+        output_messages=[
+            message("assistant", [text_part("\n\nThis is indeed a test")], finish_reason="length")
+        ],
     )
 
 

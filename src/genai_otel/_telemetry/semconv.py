@@ -122,6 +122,10 @@ OPENAI_RESPONSE_SYSTEM_FINGERPRINT = "openai.response.system_fingerprint"
 ANTHROPIC_REQUEST_SERVICE_TIER = "anthropic.request.service_tier"
 ANTHROPIC_RESPONSE_SERVICE_TIER = "anthropic.response.service_tier"
 COHERE_REQUEST_INPUT_TYPE = "cohere.request.input_type"
+# Cohere's billed units (the caller's text without the prompt template Cohere adds; what it bills):
+# gen_ai.usage.* are the tokens the model processed (docs/ARCHITECTURE.md, decisions)
+COHERE_USAGE_BILLED_INPUT_TOKENS = "cohere.usage.billed_units.input_tokens"
+COHERE_USAGE_BILLED_OUTPUT_TOKENS = "cohere.usage.billed_units.output_tokens"
 AWS_BEDROCK_GUARDRAIL_ID = "aws.bedrock.guardrail.id"
 AWS_REQUEST_ID = "aws.request_id"
 # Groq's timings (seconds; no semconv home): our own namespace

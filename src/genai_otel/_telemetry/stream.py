@@ -57,12 +57,16 @@ class StreamProxy(wrapt.ObjectProxy):
         self._self_ait: Any = stream if hasattr(type(stream), "__anext__") else None
 
     # --- lifecycle ---------------------------------------------------------------------------------
-    def _self_end(self, exc: BaseException | None) -> None:
+    def _self_end(self, exc: BaseException | None, exhausted: bool = False) -> None:
         inv = self._self_inv
         if inv._done:
             return
         info: ResponseInfo | None = None
         with guard(f"{inv.adapter.name}: finish stream"):
+            if exhausted:  # the SDK's iterator ran to its end (see ChunkAccumulator)
+                ended = getattr(self._self_acc, "exhausted", None)
+                if ended is not None:
+                    ended()
             info = self._self_acc.finish()
         if exc is None:
             inv.finish(info)
@@ -95,7 +99,7 @@ class StreamProxy(wrapt.ObjectProxy):
                 self._self_it = iter(self.__wrapped__)
             chunk = self._self_it.__next__()
         except StopIteration:
-            self._self_end(None)
+            self._self_end(None, exhausted=True)
             raise
         except BaseException as exc:
             self._self_end(exc)
@@ -137,7 +141,7 @@ class StreamProxy(wrapt.ObjectProxy):
                 self._self_ait = self.__wrapped__.__aiter__()
             chunk = await self._self_ait.__anext__()
         except StopAsyncIteration:
-            self._self_end(None)
+            self._self_end(None, exhausted=True)
             raise
         except BaseException as exc:
             self._self_end(exc)

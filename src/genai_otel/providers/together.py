@@ -22,8 +22,9 @@ The SDK is a Stainless sibling of openai's, so the openai adapter's surfaces par
 - usage: Together reports cached prompt tokens as ``usage.cached_tokens`` (next to
   ``prompt_tokens``, which includes them), read as ``gen_ai.usage.cache_read.input_tokens``;
 - ``top_k`` is reported; ``min_p`` / ``repetition_penalty`` have no semconv attribute;
-- ``finish_reason`` values pass through as Together sends them (``eos`` included); a
-  ``tool_calls`` one reads ``tool_call`` as in the openai adapter;
+- ``gen_ai.response.finish_reasons`` are Together's values as sent (``eos``, ``stop``, ``length``,
+  ``tool_calls``); output messages map them like every adapter (``adapter.output_finish_reason``:
+  ``eos`` -> ``stop``, ``tool_calls`` -> ``tool_call``);
 - ``reasoning`` / ``reasoning_content`` are captured as reasoning parts;
 - rerank (``RERANK``): model, id and usage only; query and documents are not content.
 

@@ -18,9 +18,12 @@ reads ``self._raw_stream`` on first iteration; ``text_stream``, ``until_done``,
 manager is entered with ``async with``"; the method itself is not a coroutine function.
 
 Stream shape: ``message_start`` / ``content_block_*`` / ``message_delta`` (cumulative usage) /
-``message_stop`` (see ``_stream.py``). ``finish_reasons`` keep Anthropic's ``stop_reason``
-(``end_turn``, ``tool_use``, ``max_tokens``, ``stop_sequence``, ``pause_turn``, ``refusal``, ...);
-a stream cut before its ``message_delta`` reports ``error``. ``error.type`` is the API error
+``message_stop`` (see ``_stream.py``). ``gen_ai.response.finish_reasons`` keep Anthropic's
+``stop_reason`` as sent (``end_turn``, ``tool_use``, ``max_tokens``, ``stop_sequence``, ``pause_turn``,
+``refusal``, ...); a stream cut before its ``message_delta`` reports ``error``. The output message's
+``finish_reason`` is the output-message schema's value (``adapter.output_finish_reason``:
+``end_turn`` -> ``stop``, ``tool_use`` -> ``tool_call``, ``max_tokens`` -> ``length``, ``refusal`` ->
+``content_filter``; ``pause_turn`` as sent). ``error.type`` is the API error
 envelope's ``error.type`` (``overloaded_error``, ``not_found_error``): a mid-stream ``event: error``
 arrives as a bare ``APIStatusError`` (HTTP 200), whose class name would say nothing.
 
@@ -50,12 +53,15 @@ from genai_otel._telemetry.semconv import (
     PROVIDER_ANTHROPIC,
 )
 from genai_otel.adapter import (
+    Message,
+    Part,
     PatchTarget,
     ProviderAdapter,
     RequestContent,
     RequestInfo,
     ResponseInfo,
     message,
+    output_finish_reason,
 )
 
 from .._credentials import stainless
@@ -161,11 +167,13 @@ def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseI
         response_model=_typed(get(result, "model"), str),
         finish_reasons=(stop,) if stop else (),
         usage=usage(u),
-        output_messages=(message("assistant", parts(content), finish_reason=stop),)
-        if capture and isinstance(content, list)
-        else (),
+        output_messages=(_output(parts(content), stop),) if capture and isinstance(content, list) else (),
         attributes={ANTHROPIC_RESPONSE_SERVICE_TIER: tier} if isinstance(tier, str) else {},
     )
+
+
+def _output(content: list[Part], stop: str | None) -> Message:
+    return message("assistant", content, finish_reason=output_finish_reason(stop, content))
 
 
 def new_accumulator(target: PatchTarget, capture: bool) -> MessageStreamAccumulator:

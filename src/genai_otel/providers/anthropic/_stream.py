@@ -18,6 +18,7 @@ from genai_otel.adapter import (
     Part,
     ResponseInfo,
     message,
+    output_finish_reason,
     reasoning_part,
     server_tool_call_part,
     text_part,
@@ -104,7 +105,8 @@ class MessageStreamAccumulator:
         stop = self._stop or ("error" if self._id is not None else None)
         out: tuple[Message, ...] = ()
         if self._capture and self._id is not None:
-            out = (message("assistant", self._parts(), finish_reason=stop),)
+            content = self._parts()
+            out = (message("assistant", content, finish_reason=output_finish_reason(stop, content)),)
         return ResponseInfo(
             response_id=self._id,
             response_model=self._model,

@@ -37,8 +37,12 @@ Attributes: ``gen_ai.provider.name`` ``aws.bedrock``; ``server.*`` from the clie
 ``x-amzn-RequestId`` (``ResponseMetadata.RequestId``) identifies the HTTP request, not the
 completion, so it goes to ``aws.request_id`` (the AWS SDK semconv attribute), never to
 ``gen_ai.response.id``; InvokeModel bodies that carry an id (Anthropic ``msg_bdrk_...``, Cohere,
-OpenAI-style) give ``gen_ai.response.id``. ``finish_reasons`` keep Bedrock's values
-(``end_turn``, ``tool_use``, ``max_tokens``, ``guardrail_intervened``, Titan's ``FINISH``, ...).
+OpenAI-style) give ``gen_ai.response.id``. ``gen_ai.response.finish_reasons`` keep the values
+Bedrock and each model family send (``end_turn``, ``tool_use``, ``max_tokens``,
+``guardrail_intervened``, Titan's ``FINISH``, Cohere's ``COMPLETE``, ``stop``/``tool_calls``, ...);
+output messages map them to the output-message schema's values (``adapter.output_finish_reason``:
+``end_turn``/``FINISH``/``COMPLETE`` -> ``stop``, ``tool_use`` -> ``tool_call``,
+``guardrail_intervened`` -> ``content_filter``).
 ``error.type`` is the AWS error code of a ``ClientError`` (``ValidationException``,
 ``ThrottlingException``; a stream's exception event gives e.g. ``throttlingException``).
 

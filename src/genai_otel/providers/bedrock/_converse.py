@@ -22,6 +22,7 @@ from genai_otel.adapter import (
     blob_part,
     generic_part,
     message,
+    output_finish_reason,
     reasoning_part,
     text_part,
     tool_call_part,
@@ -193,7 +194,8 @@ def parse_response(result: Any, capture: bool) -> ResponseInfo:
     out: tuple[Message, ...] = ()
     if capture and isinstance(msg, Mapping):
         role = nonempty_text(msg.get("role")) or "assistant"
-        out = (message(role, parts(msg.get("content")), finish_reason=stop),)
+        content = parts(msg.get("content"))
+        out = (message(role, content, finish_reason=output_finish_reason(stop, content)),)
     return ResponseInfo(
         response_model=nonempty_text(dig(result, "trace", "promptRouter", "invokedModelId")),
         finish_reasons=(stop,) if stop else (),
@@ -264,7 +266,9 @@ class ConverseFold:
         stop = self._stop or "error"
         out: tuple[Message, ...] = ()
         if self._capture:
-            out = (message(self._role or "assistant", self._parts(), finish_reason=stop),)
+            content = self._parts()
+            reason = output_finish_reason(stop, content)
+            out = (message(self._role or "assistant", content, finish_reason=reason),)
         return ResponseInfo(
             response_model=self._model,
             finish_reasons=(stop,),

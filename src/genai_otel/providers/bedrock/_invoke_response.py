@@ -26,7 +26,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from genai_otel.adapter import Message, ResponseInfo, Usage, message, text_part, tool_call_part
+from genai_otel.adapter import (
+    Message,
+    Part,
+    ResponseInfo,
+    Usage,
+    message,
+    output_finish_reason,
+    text_part,
+    tool_call_part,
+)
 
 from .._values import integer, seq
 from ..anthropic import _convert as anthropic
@@ -81,13 +90,22 @@ def parse_body(body: Any, headers: Any, capture: bool) -> ResponseInfo:
     )
 
 
+def _output(parts: list[Part], reason: str | None, role: str = "assistant") -> Message:
+    """An output message; ``reason`` (the model's, as sent) mapped to the output-message schema."""
+    return message(role, parts, finish_reason=output_finish_reason(reason, parts))
+
+
 def _texts(texts: list[tuple[Any, Any]], capture: bool, **fields: Any) -> ResponseInfo:
     """One output message per ``(text, finish reason)`` generation."""
     reasons = tuple(nonempty_text(reason) or "error" for _, reason in texts)
     out: list[Message] = []
     if capture:
         out = [
-            message("assistant", [text_part(text if isinstance(text, str) else "")], finish_reason=reason)
+            message(
+                "assistant",
+                [text_part(text if isinstance(text, str) else "")],
+                finish_reason=output_finish_reason(reason),
+            )
             for (text, _), reason in zip(texts, reasons, strict=True)
         ]
     return ResponseInfo(finish_reasons=reasons, output_messages=out, **fields)
@@ -102,7 +120,7 @@ def _parse(body: Mapping[str, Any], capture: bool) -> ResponseInfo:
             response_model=nonempty_text(body.get("model")),
             finish_reasons=(stop,) if stop else (),
             usage=anthropic.usage(body.get("usage")),
-            output_messages=(message("assistant", anthropic.parts(content), finish_reason=stop),)
+            output_messages=(_output(anthropic.parts(content), stop),)
             if capture and isinstance(content, list)
             else (),
         )
@@ -149,9 +167,7 @@ def _choices(body: Mapping[str, Any], capture: bool) -> ResponseInfo:
                 if msg
                 else chat_parts(dict_get(choice, "text"))
             )
-            out.append(
-                message(nonempty_text(dict_get(msg, "role")) or "assistant", parts, finish_reason=reason)
-            )
+            out.append(_output(parts, reason, nonempty_text(dict_get(msg, "role")) or "assistant"))
     u = body.get("usage")
     cached = dict_get(dict_get(u, "prompt_tokens_details"), "cached_tokens")
     return ResponseInfo(
@@ -172,7 +188,7 @@ def _cohere_chat(body: Mapping[str, Any], capture: bool) -> ResponseInfo:
             for c in seq(body.get("tool_calls"))
         ]
         text = nonempty_text(body.get("text"))
-        out = (message("assistant", [*([text_part(text)] if text else []), *calls], finish_reason=reason),)
+        out = (_output([*([text_part(text)] if text else []), *calls], reason),)
     billed = dict_get(dict_get(body, "meta"), "billed_units")
     return ResponseInfo(
         response_id=nonempty_text(first(body, "response_id", "generation_id")),

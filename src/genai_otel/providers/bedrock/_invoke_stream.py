@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from genai_otel.adapter import Message, Part, ResponseInfo, message, text_part
+from genai_otel.adapter import Message, Part, ResponseInfo, message, output_finish_reason, text_part
 
 from .._values import integer, seq
 from ..anthropic import _convert as anthropic
@@ -110,7 +110,8 @@ def _anthropic(events: list[Mapping[str, Any]], capture: bool) -> ResponseInfo:
     reason = stop or "error"  # started, but never said why it stopped: cut short
     out: tuple[Message, ...] = ()
     if capture:
-        out = (message("assistant", _anthropic_parts(blocks), finish_reason=reason),)
+        content = _anthropic_parts(blocks)
+        out = (message("assistant", content, finish_reason=output_finish_reason(reason, content)),)
     return ResponseInfo(
         response_id=nonempty_text(dict_get(msg, "id")),
         response_model=nonempty_text(dict_get(msg, "model")),
@@ -149,5 +150,6 @@ def _text(events: list[Mapping[str, Any]], capture: bool) -> ResponseInfo:
             texts.append(text)
         reason = nonempty_text(first(item, "stop_reason", "completionReason", "finish_reason")) or reason
     final = reason or "error"
-    out = (message("assistant", [text_part("".join(texts))], finish_reason=final),) if capture else ()
+    joined = [text_part("".join(texts))]
+    out = (message("assistant", joined, finish_reason=output_finish_reason(final)),) if capture else ()
     return ResponseInfo(finish_reasons=(final,), output_messages=out)

@@ -15,10 +15,16 @@ Request: ``p``/``k`` are ``top_p``/``top_k``; ``response_format`` ``json_object`
 ``json``; embed's ``embedding_types`` are the encoding formats and ``input_type`` is
 ``cohere.request.input_type``; rerank's ``top_n`` and the number of ``documents`` go to
 ``gen_ai.rerank.top_n`` / ``gen_ai.rerank.candidate.count`` (the names proposed in
-semantic-conventions-genai#253). Usage: ``billed_units`` when the response has them, else
-``tokens`` (see ``_convert.usage``). ``finish_reasons`` keep Cohere's values (``COMPLETE``,
-``STOP_SEQUENCE``, ``MAX_TOKENS``, ``TOOL_CALL``, ``ERROR``, ``TIMEOUT``); ``ERROR``/``TIMEOUT`` also
-set ``error.type`` to that value (the call failed inside a 200). HTTP errors carry
+semantic-conventions-genai#253). Chat usage: ``gen_ai.usage.*`` are ``usage.tokens``, the tokens the
+model processed, prompt template and tool preamble included; ``usage.billed_units`` (the caller's
+text alone, what Cohere bills: often a tenth of it) go to ``cohere.usage.billed_units.input_tokens``
+/ ``.output_tokens`` (see ``_convert.usage``; a departure from semconv's "billed counts when both
+are known", docs/ARCHITECTURE.md). Embed reports its billed input tokens, the only count it returns.
+``gen_ai.response.finish_reasons`` keep Cohere's values as sent (``COMPLETE``, ``STOP_SEQUENCE``,
+``MAX_TOKENS``, ``TOOL_CALL``, ``ERROR``, ``TIMEOUT``); the output message's ``finish_reason`` maps them
+(``adapter.output_finish_reason``: ``COMPLETE`` -> ``stop``, ``TOOL_CALL`` -> ``tool_call``,
+``MAX_TOKENS`` -> ``length``, ``ERROR``/``TIMEOUT`` -> ``error``). ``ERROR``/``TIMEOUT`` also set
+``error.type`` to that value (the call failed inside a 200). HTTP errors carry
 ``{"id", "message"}`` with no code, so ``error.type`` is the SDK's exception class
 (``cohere.BadRequestError``, ``cohere.TooManyRequestsError``).
 
@@ -54,12 +60,21 @@ from genai_otel.adapter import (
     RequestContent,
     RequestInfo,
     ResponseInfo,
-    message,
 )
 
 from .._credentials import attribute
 from .._values import get, integer, number, seq, text
-from ._convert import FAILED, assistant_parts, given, input_message, meta_usage, tool_definition, usage
+from ._convert import (
+    FAILED,
+    assistant_parts,
+    billed_attributes,
+    given,
+    input_message,
+    meta_usage,
+    output_message,
+    tool_definition,
+    usage,
+)
 from ._stream import ChatStreamAccumulator
 
 __all__ = ["ADAPTER", "PROVIDER_COHERE", "TARGETS"]
@@ -197,13 +212,13 @@ def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseI
         return ResponseInfo(response_id=response_id)
     stop = text(get(result, "finish_reason"))
     msg = get(result, "message")
+    u = get(result, "usage")
     return ResponseInfo(
         response_id=response_id,
         finish_reasons=(stop,) if stop else (),
-        usage=usage(get(result, "usage")),
-        output_messages=(message("assistant", assistant_parts(msg), finish_reason=stop),)
-        if capture and msg is not None
-        else (),
+        usage=usage(u),
+        output_messages=(output_message(assistant_parts(msg), stop),) if capture and msg is not None else (),
+        attributes=billed_attributes(u),
         error_type=stop if stop in FAILED else None,
     )
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from genai_otel._telemetry.semconv import COHERE_USAGE_BILLED_INPUT_TOKENS, COHERE_USAGE_BILLED_OUTPUT_TOKENS
 from genai_otel.adapter import (
     Message,
     Part,
@@ -18,6 +19,7 @@ from genai_otel.adapter import (
     blob_part,
     generic_part,
     message,
+    output_finish_reason,
     reasoning_part,
     text_part,
     tool_call_part,
@@ -63,23 +65,34 @@ def parse_json(raw: Any) -> Any:
 
 
 def usage(u: Any) -> Usage | None:
-    """Chat usage. Semconv reports billed counts when both exist: ``billed_units`` (what Cohere
-    bills: the caller's text, without the prompt template it wraps around it) when the response
-    has them, otherwise ``tokens`` (what the model consumed). ``cached_tokens`` as returned."""
+    """Chat usage: ``tokens``, what the model processed (the caller's text inside the prompt
+    template and tool preamble Cohere wraps around it), and ``cached_tokens`` as returned. Not
+    ``billed_units``, the caller's text alone (7 where the model processed 69): those are the
+    ``cohere.usage.billed_units.*`` attributes (``billed_attributes``). A response with billed
+    units and no ``tokens`` reports no ``gen_ai.usage.*`` (billed units are not tokens used)."""
     if u is None:
         return None
-    billed = get(u, "billed_units")
-    source = billed
-    if count(get(billed, "input_tokens")) is None and count(get(billed, "output_tokens")) is None:
-        source = get(u, "tokens")
+    tokens = get(u, "tokens")
     counts = (
-        count(get(source, "input_tokens")),
-        count(get(source, "output_tokens")),
+        count(get(tokens, "input_tokens")),
+        count(get(tokens, "output_tokens")),
         count(get(u, "cached_tokens")),
     )
     if counts == (None, None, None):
         return None
     return Usage(input_tokens=counts[0], output_tokens=counts[1], cache_read_input_tokens=counts[2])
+
+
+def billed_attributes(u: Any) -> dict[str, int]:
+    """``usage.billed_units`` as the ``cohere.usage.billed_units.*`` attributes (what Cohere bills)."""
+    billed = get(u, "billed_units") if u is not None else None
+    if billed is None:
+        return {}
+    pairs = (
+        (COHERE_USAGE_BILLED_INPUT_TOKENS, count(get(billed, "input_tokens"))),
+        (COHERE_USAGE_BILLED_OUTPUT_TOKENS, count(get(billed, "output_tokens"))),
+    )
+    return {key: value for key, value in pairs if value is not None}
 
 
 def meta_usage(meta: Any) -> Usage | None:
@@ -145,6 +158,11 @@ def assistant_parts(msg: Any) -> list[Part]:
     parts.extend(content_parts(get(msg, "content")))
     parts.extend(tool_call(call) for call in seq(get(msg, "tool_calls")))
     return parts
+
+
+def output_message(content: list[Part], reason: str | None) -> Message:
+    """The generated message; ``reason`` (Cohere's, as sent) mapped to the output-message schema."""
+    return message("assistant", content, finish_reason=output_finish_reason(reason, content))
 
 
 def _tool_result(content: Any) -> Any:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from genai_otel.adapter import Message, Part, ResponseInfo, message, reasoning_part, text_part, tool_call_part
+from genai_otel.adapter import Message, Part, ResponseInfo, reasoning_part, text_part, tool_call_part
 
-from ._convert import FAILED, count, parse_json, usage
+from ._convert import FAILED, billed_attributes, count, output_message, parse_json, usage
 
 
 def _message(chunk: Any) -> Any:
@@ -86,12 +86,13 @@ class ChatStreamAccumulator:
         stop = self._finish or "error"
         out: tuple[Message, ...] = ()
         if self._capture:
-            out = (message("assistant", self._parts(), finish_reason=stop),)
+            out = (output_message(self._parts(), stop),)
         return ResponseInfo(
             response_id=self._id,
             finish_reasons=(stop,),
             usage=usage(self._usage),
             output_messages=out,
+            attributes=billed_attributes(self._usage),
             error_type=stop if stop in FAILED else None,
         )
 

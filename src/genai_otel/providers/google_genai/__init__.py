@@ -21,9 +21,13 @@ Usage: input = ``prompt_token_count`` (cached tokens included) + ``tool_use_prom
 ``total_token_count`` sums all four counts); output = ``candidates_token_count`` +
 ``thoughts_token_count`` (thoughts are outside the candidates count); cache read =
 ``cached_content_token_count``; reasoning = thoughts; per modality from the ``*_tokens_details``
-lists (thoughts have no split). Finish reasons: the enum name, lowercase, ``finish_reason_``
-prefix dropped (``stop``, ``max_tokens``, ``safety``), as the official google-genai
-instrumentation reports them. ``error.type``: the API error's ``status`` (``INVALID_ARGUMENT``),
+lists (thoughts have no split). ``gen_ai.response.finish_reasons``: each candidate's
+``finish_reason`` as the API sends it (the ``FinishReason`` enum's wire value: ``STOP``,
+``MAX_TOKENS``, ``SAFETY``, ``MALFORMED_FUNCTION_CALL``; an unknown one as sent), ``error`` for a
+candidate without one; the output message's ``finish_reason`` is the output-message schema's
+value (``adapter.output_finish_reason``: ``STOP`` -> ``stop``, or ``tool_call`` when the candidate
+calls a function; ``MAX_TOKENS`` -> ``length``; ``SAFETY`` and the other safety reasons ->
+``content_filter``; ``OTHER`` as sent). ``error.type``: the API error's ``status`` (``INVALID_ARGUMENT``),
 mid-stream error events included.
 
 Not covered: image/video generation, ``count_tokens``, the Live API, ``interactions``, tools run
@@ -196,7 +200,7 @@ def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseI
     return ResponseInfo(
         response_id=text(get(result, "response_id")),
         response_model=text(get(result, "model_version")),
-        finish_reasons=tuple(finish_reason(get(c, "finish_reason")) or "error" for c in candidates),
+        finish_reasons=tuple(finish_reason(get(c, "finish_reason")) for c in candidates),
         usage=usage(get(result, "usage_metadata")),
         output_messages=tuple(candidate_message(c) for c in candidates) if capture else (),
     )

@@ -18,6 +18,7 @@ from genai_otel.adapter import (
     Usage,
     blob_part,
     message,
+    output_finish_reason,
     reasoning_part,
     server_tool_call_part,
     server_tool_call_response_part,
@@ -49,11 +50,10 @@ def enum_text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def finish_reason(value: Any) -> str | None:
-    """``FinishReason.MAX_TOKENS`` -> ``"max_tokens"``, as the official google-genai
-    instrumentation spells it (lowercase name, ``finish_reason_`` prefix dropped)."""
-    raw = enum_text(value)
-    return raw.lower().removeprefix("finish_reason_") if raw else None
+def finish_reason(value: Any) -> str:
+    """A candidate's finish reason as the API sent it (``FinishReason.MAX_TOKENS`` ->
+    ``"MAX_TOKENS"``, an unknown value as the string it is), ``"error"`` when it has none."""
+    return enum_text(value) or "error"
 
 
 def plain(value: Any) -> Any:
@@ -175,8 +175,6 @@ def system_parts(value: Any) -> list[Part]:
 
 def candidate_message(candidate: Any) -> Message:
     content = get(candidate, "content")
-    return message(
-        "assistant",
-        parts(get(content, "parts")),
-        finish_reason=finish_reason(get(candidate, "finish_reason")),
-    )
+    out = parts(get(content, "parts"))
+    reason = finish_reason(get(candidate, "finish_reason"))
+    return message("assistant", out, finish_reason=output_finish_reason(reason, out))

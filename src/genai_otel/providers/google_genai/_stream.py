@@ -4,16 +4,16 @@
 Every chunk may carry ``response_id``, ``model_version`` and ``usage_metadata``; within one
 request each ``usage_metadata`` is the server's running total, so the last one wins (never
 summed). Candidates are told apart by ``index`` (omitted for 0 on the wire, so the position
-stands in); the chunk that ends a candidate carries its ``finish_reason``, and a candidate that
-never got one (the stream was cut) reports ``error``. Text arrives split across chunks: adjacent
-text (and thought) parts are joined when the output message is built.
+stands in); the chunk that ends a candidate carries its ``finish_reason`` (reported as sent), and
+a candidate that never got one (the stream was cut) reports ``error``. Text arrives split across
+chunks: adjacent text (and thought) parts are joined when the output message is built.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from genai_otel.adapter import Message, Part, ResponseInfo, message
+from genai_otel.adapter import Message, Part, ResponseInfo, message, output_finish_reason
 
 from .._values import text
 from ._convert import finish_reason, part, usage
@@ -54,11 +54,11 @@ class GenerateContentAccumulator:
                     self._parts.setdefault(index, []).extend(parts)
 
     def finish(self) -> ResponseInfo:
-        reasons = tuple(finish_reason(self._reasons[i]) or "error" for i in sorted(self._reasons))
+        reasons = tuple(finish_reason(self._reasons[i]) for i in sorted(self._reasons))
         out: tuple[Message, ...] = ()
         if self._capture:
             out = tuple(
-                message("assistant", _joined(self._parts.get(i, ())), finish_reason=reason)
+                _output(_joined(self._parts.get(i, ())), reason)
                 for i, reason in zip(sorted(self._reasons), reasons, strict=True)
             )
         return ResponseInfo(
@@ -68,6 +68,10 @@ class GenerateContentAccumulator:
             usage=usage(self._usage),
             output_messages=out,
         )
+
+
+def _output(content: list[Part], reason: str) -> Message:
+    return message("assistant", content, finish_reason=output_finish_reason(reason, content))
 
 
 def _joined(items: Any) -> list[Part]:

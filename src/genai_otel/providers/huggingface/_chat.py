@@ -7,8 +7,10 @@ a list of ``text`` / ``image_url`` chunks, assistant ``tool_calls``, ``tool`` me
 Response: ``ChatCompletionOutput`` (``id``, ``model``, ``choices[].message`` with ``content``,
 ``reasoning`` and ``tool_calls``, ``usage``). Stream: ``ChatCompletionStreamOutput`` chunks whose
 choices carry ``delta``s; a choice's ``finish_reason`` arrives on its last delta; ``usage`` on the
-last chunk (``stream_options={"include_usage": True}``, and TGI sends it unasked). A choice whose
-finish reason never arrived (a stream cut short) is reported as ``error``.
+last chunk (``stream_options={"include_usage": True}``, and TGI sends it unasked). Finish reasons
+are reported as sent (``tool_calls``, TGI's ``eos_token``), the output messages' mapped by
+``adapter.output_finish_reason``; a choice whose finish reason never arrived (a stream cut short)
+is reported as ``error``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from genai_otel.adapter import (
     blob_part,
     generic_part,
     message,
+    output_finish_reason,
     reasoning_part,
     text_part,
     tool_call_part,
@@ -105,12 +108,13 @@ def request_content(kwargs: Mapping[str, Any]) -> RequestContent:
     return RequestContent(input_messages=messages, tool_definitions=tools)
 
 
-def _output_message(msg: Any) -> Message:
+def _output_message(msg: Any, reason: str) -> Message:
     reasoning = text(attr_or_item(msg, "reasoning"))
     parts = [reasoning_part(reasoning)] if reasoning else []
     parts.extend(text_parts(attr_or_item(msg, "content")))
     parts.extend(tool_call(c) for c in _calls(attr_or_item(msg, "tool_calls")))
-    return message(text(attr_or_item(msg, "role")) or "assistant", parts)
+    role = text(attr_or_item(msg, "role")) or "assistant"
+    return message(role, parts, finish_reason=output_finish_reason(reason, parts))
 
 
 def _calls(value: Any) -> list[Any] | tuple[Any, ...]:
@@ -120,12 +124,17 @@ def _calls(value: Any) -> list[Any] | tuple[Any, ...]:
 
 def parse_response(result: Any, capture: bool) -> ResponseInfo:
     choices = seq(attr_or_item(result, "choices")) if result is not None else ()
+    reasons = tuple(finish_reason(attr_or_item(c, "finish_reason")) for c in choices)
     return ResponseInfo(
         response_id=text(attr_or_item(result, "id")) or None,
         response_model=text(attr_or_item(result, "model")) or None,
-        finish_reasons=tuple(finish_reason(attr_or_item(c, "finish_reason")) or "error" for c in choices),
+        finish_reasons=reasons,
         usage=chat_usage(attr_or_item(result, "usage")) if result is not None else None,
-        output_messages=[_output_message(attr_or_item(c, "message")) for c in choices] if capture else (),
+        output_messages=[
+            _output_message(attr_or_item(c, "message"), r) for c, r in zip(choices, reasons, strict=True)
+        ]
+        if capture
+        else (),
     )
 
 
@@ -162,17 +171,16 @@ class ChatAccumulator:
                 self._deltas.append(choice)
 
     def finish(self) -> ResponseInfo:
+        reasons = tuple(finish_reason(self._reasons.get(i)) for i in range(self._choices))
         return ResponseInfo(
             response_id=text(self._id) or None,
             response_model=text(self._model) or None,
-            finish_reasons=tuple(
-                finish_reason(self._reasons.get(i)) or "error" for i in range(self._choices)
-            ),
+            finish_reasons=reasons,
             usage=chat_usage(self._usage),
-            output_messages=self._messages() if self._capture and self._choices else (),
+            output_messages=self._messages(reasons) if self._capture and self._choices else (),
         )
 
-    def _messages(self) -> list[Message]:
+    def _messages(self, reasons: tuple[str, ...]) -> list[Message]:
         texts: dict[int, list[str]] = {}
         thoughts: dict[int, list[str]] = {}
         calls: dict[int, dict[Any, list[Any]]] = {}
@@ -201,5 +209,5 @@ class ChatAccumulator:
                 parts.append(text_part("".join(texts[i])))
             for call_id, name, arguments in (calls.get(i) or {}).values():
                 parts.append(tool_call_part(call_id, name, json_or_text("".join(arguments))))
-            out.append(message("assistant", parts))
+            out.append(message("assistant", parts, finish_reason=output_finish_reason(reasons[i], parts)))
         return out

@@ -17,10 +17,6 @@ from genai_otel.adapter import Part, Usage, text_part, tool_call_part
 
 from .._values import integer, json_or_text, seq, text
 
-#: Chat finish reasons in the semconv vocabulary where the OpenAI wire API has a synonym (as the
-#: openai adapter maps them); TGI's own (``eos_token``, ``stop_sequence``) pass through.
-_FINISH_REASONS = {"tool_calls": "tool_call", "function_call": "tool_call"}
-
 
 def attr_or_item(obj: Any, key: str) -> Any:
     """``obj.key``, else ``obj[key]``. Attributes first: a nested inference type's dict items are
@@ -44,8 +40,10 @@ def strings(value: Any) -> list[str] | None:
     return [s for s in seq(value) if isinstance(s, str)] or None
 
 
-def finish_reason(value: Any) -> str | None:
-    return _FINISH_REASONS.get(value, value) if isinstance(value, str) and value else None
+def finish_reason(value: Any) -> str:
+    """A choice's ``finish_reason`` as sent (``stop``, ``length``, ``tool_calls``, TGI's ``eos_token``
+    and ``stop_sequence``), ``"error"`` when it has none."""
+    return value if isinstance(value, str) and value else "error"
 
 
 def tool_call(call: Any) -> Part:

@@ -3,14 +3,15 @@
 
 ``text_generation`` returns the generated ``str`` unless ``details=True``, which gives a
 ``TextGenerationOutput`` whose ``details`` carry ``finish_reason`` (TGI's own words: ``length``,
-``eos_token``, ``stop_sequence``, kept as they are) and ``generated_tokens`` (output tokens). The
-non-streamed details report no prompt token count (``prefill`` lists prompt tokens only with
-``decoder_input_details=True``), so none is reported. Streamed (``stream=True``): plain ``str``
-token texts (``details=False``; the SDK drops everything else) or ``TextGenerationStreamOutput``
-objects whose last one carries ``generated_text`` and ``details`` with ``finish_reason``,
-``generated_tokens`` and ``input_length`` (the prompt tokens). A detailed stream that ends
-without its details was cut short: finish reason ``error``. A ``str`` stream says nothing about
-why it ended: no finish reason.
+``eos_token``, ``stop_sequence``, kept as they are on the span; the output message maps them with
+``adapter.output_finish_reason``: ``eos_token``/``stop_sequence`` -> ``stop``) and
+``generated_tokens`` (output tokens). The non-streamed details report no prompt token count
+(``prefill`` lists prompt tokens only with ``decoder_input_details=True``), so none is reported.
+Streamed (``stream=True``): plain ``str`` token texts (``details=False``; the SDK drops everything
+else) or ``TextGenerationStreamOutput`` objects whose last one carries ``generated_text`` and
+``details`` with ``finish_reason``, ``generated_tokens`` and ``input_length`` (the prompt tokens).
+A detailed stream that ends without its details was cut short: finish reason ``error``. A ``str``
+stream says nothing about why it ended: no finish reason.
 
 ``feature_extraction`` returns a ``numpy`` float32 array (rows x dimensions, or a token axis in
 between for models without pooling): the dimension count is the last axis of its ``shape``, or
@@ -21,14 +22,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from genai_otel.adapter import Message, ResponseInfo, Usage, message, text_part
+from genai_otel.adapter import Message, ResponseInfo, Usage, message, output_finish_reason, text_part
 
 from .._values import integer, text
 from ._convert import attr_or_item
 
 
-def _answer(generated: str, capture: bool) -> tuple[Message, ...]:
-    return (message("assistant", [text_part(generated)]),) if capture else ()
+def _answer(generated: str, capture: bool, reason: str | None = None) -> tuple[Message, ...]:
+    """The generated text as one message; ``reason`` (TGI's, as sent) mapped to the schema's."""
+    if not capture:
+        return ()
+    return (message("assistant", [text_part(generated)], finish_reason=output_finish_reason(reason)),)
 
 
 def parse_response(result: Any, capture: bool) -> ResponseInfo:
@@ -41,7 +45,7 @@ def parse_response(result: Any, capture: bool) -> ResponseInfo:
     return ResponseInfo(
         finish_reasons=(reason,) if reason else (),
         usage=Usage(output_tokens=generated_tokens) if generated_tokens is not None else None,
-        output_messages=_answer(generated, capture) if generated is not None else (),
+        output_messages=_answer(generated, capture, reason) if generated is not None else (),
     )
 
 
@@ -91,10 +95,11 @@ class TextAccumulator:
                 output_tokens=integer(attr_or_item(details, "generated_tokens")),
             )
         generated = self._generated if self._generated is not None else "".join(self._pieces)
+        reasons = (reason or "error",) if self._detailed else ()
         return ResponseInfo(
-            finish_reasons=(reason or "error",) if self._detailed else (),
+            finish_reasons=reasons,
             usage=usage,
-            output_messages=_answer(generated, self._capture),
+            output_messages=_answer(generated, self._capture, reasons[0] if reasons else None),
         )
 
 

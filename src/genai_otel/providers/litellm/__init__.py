@@ -19,11 +19,27 @@ that upstream receives, without LiteLLM's routing prefix (``anthropic/claude-hai
 base URL, or the default base LiteLLM knows (see ``_route.py``).
 
 Responses are OpenAI-shaped for every upstream: ``prompt_tokens`` includes cached tokens
-(LiteLLM adds Anthropic's in), so usage maps directly; finish reasons are LiteLLM's OpenAI
-vocabulary, mapped like the openai adapter's. A stream's usage is its last ``usage`` chunk or,
+(LiteLLM adds Anthropic's in), so usage maps directly. ``gen_ai.response.finish_reasons`` are
+the values LiteLLM returns, as returned: its OpenAI vocabulary (LiteLLM has already rewritten the
+upstream's: Anthropic's ``end_turn`` arrives as ``stop``); output messages map them like every
+adapter (``adapter.output_finish_reason``). A stream's usage is its last ``usage`` chunk or,
 when the caller did not ask for one, the provider-reported usage LiteLLM leaves in the last
-chunk's ``_hidden_params`` (its ``UnreportedUsage`` placeholder is skipped). ``error.type`` is a
-provider error code kept on the exception, else its class (``litellm.NotFoundError``).
+chunk's ``_hidden_params`` (its ``UnreportedUsage`` placeholder is skipped). A stream's
+``gen_ai.response.model`` is the model the upstream named on its chunks, which LiteLLM keeps in
+each chunk's ``_hidden_params["provider_response_model"]`` while it stamps the requested model
+on the chunk itself (``gpt-4`` where the upstream said ``gpt-4-0613``); the chunks' model when
+no chunk carries one. ``error.type`` is a provider error code kept on the exception, else its
+class (``litellm.NotFoundError``).
+
+Streams with several choices (``n=2``): LiteLLM passes on one finish reason per stream and drops
+the other choices' last chunks (1.110.2: the first reason it reads is kept for the stream, later
+ones are dropped), so a stream that ended normally can lack a choice's reason. When the stream ran
+to its end (LiteLLM itself raises ``MidStreamFallbackError`` when the upstream stopped before any
+finish reason), such a choice is left out of ``gen_ai.response.finish_reasons`` rather than
+reported as ``error``: the attribute lists the reasons that arrived, in choice order (fewer
+entries than choices), and that choice's output message has no ``finish_reason``. A stream that
+failed, or was closed or abandoned before its end, keeps ``error`` for every choice whose reason
+never arrived, as every adapter does.
 
 Known gaps: where a stream's usage is requested (LiteLLM requests it from OpenAI-compatible
 servers itself) and the provider sends none, LiteLLM fills the last chunk with its own tokenizer
@@ -161,26 +177,44 @@ def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseI
     return replace(chat.parse_response(result, target, capture), usage=usage, attributes={})
 
 
-class StreamAccumulator:
-    """The OpenAI chat accumulator over ``ModelResponseStream`` chunks, plus litellm's usage."""
+class StreamAccumulator(ChatAccumulator):
+    """The OpenAI chat accumulator over ``ModelResponseStream`` chunks, plus what LiteLLM keeps
+    in each chunk's ``_hidden_params``: the upstream's model and usage."""
 
-    __slots__ = ("_chat", "_usage")
+    __slots__ = ("_ended", "_served")
 
     def __init__(self, capture: bool) -> None:
-        self._chat = ChatAccumulator(capture)
-        self._usage: Any = None
+        super().__init__(capture)
+        self._served: str | None = None
+        self._ended = False
 
     def add(self, chunk: Any) -> None:
-        self._chat.add(chunk)
-        usage = getattr(chunk, "usage", None)
-        if usage is None:  # not asked for: litellm keeps the provider's usage on the last chunk
-            hidden = getattr(chunk, "_hidden_params", None)
-            usage = hidden.get("usage") if isinstance(hidden, dict) else None
-        if usage is not None:
-            self._usage = usage
+        super().add(chunk)
+        hidden = getattr(chunk, "_hidden_params", None)
+        if not isinstance(hidden, dict):
+            return
+        served = hidden.get("provider_response_model")
+        if isinstance(served, str) and served:
+            self._served = served
+        if getattr(chunk, "usage", None) is None:  # not asked for: the provider's, on the last chunk
+            usage = hidden.get("usage")
+            if usage is not None:
+                self._usage = usage
+
+    def exhausted(self) -> None:
+        """The stream ran to its end: a choice without a reason lost it to LiteLLM, not to a cut."""
+        self._ended = True
+
+    def _choice_reasons(self) -> list[str | None]:
+        if not self._ended:
+            return super()._choice_reasons()
+        reasons = self._reasons
+        return [text(reasons.get(i)) or None for i in range(self._choices)]
 
     def finish(self) -> ResponseInfo:
-        return replace(self._chat.finish(), usage=_usage(self._usage), attributes={})
+        info = super().finish()
+        model = self._served or info.response_model
+        return replace(info, response_model=model, usage=_usage(self._usage), attributes={})
 
 
 def new_accumulator(target: PatchTarget, capture: bool) -> ChunkAccumulator:

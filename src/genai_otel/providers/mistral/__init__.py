@@ -17,6 +17,11 @@ Coexistence: the SDK traces itself when its telemetry is on (``configure_telemet
 ``MISTRAL_SDK_TELEMETRY``); for the calls above we emit the one span and suppress the SDK's by
 wrapping ``get_traced_request_and_span`` where ``mistralai.client._hooks.tracing`` imported it.
 
+``gen_ai.response.finish_reasons``: each choice's ``finish_reason`` as sent (``stop``, ``length``,
+``model_length``, ``error``, ``tool_calls``), ``error`` for a choice without one (a cut stream); the
+output messages map them (``adapter.output_finish_reason``: ``tool_calls`` -> ``tool_call``,
+``model_length`` -> ``length``).
+
 Known gaps: ``mistralai.azure.client``/``mistralai.gcp.client`` (other modules) and v1's
 ``mistralai.chat`` are not patched; conversations, classifiers, OCR and audio are not covered;
 ``service_tier`` and ``prompt_audio_seconds`` have no semconv attribute; ``messages`` given as a
@@ -157,7 +162,7 @@ def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseI
             embedding_dimensions=len(vector) if isinstance(vector, list) else None,
         )
     choices = seq(get_passed(result, "choices"))
-    reasons = [finish_reason(get_passed(c, "finish_reason")) or "error" for c in choices]
+    reasons = [finish_reason(get_passed(c, "finish_reason")) for c in choices]
     return ResponseInfo(
         response_id=text(get_passed(result, "id")),
         response_model=text(get_passed(result, "model")),

@@ -19,6 +19,7 @@ from genai_otel.adapter import (
     file_part,
     generic_part,
     message,
+    output_finish_reason,
     reasoning_part,
     text_part,
     tool_call_part,
@@ -29,9 +30,6 @@ from genai_otel.adapter import (
 from .._values import integer, json_or_text, seq, text
 
 _UNSET = "Unset"
-#: Mistral finish reasons mapped like the OpenAI adapter maps the same wire values (semconv's
-#: ``tool_call``); ``stop``, ``length``, ``model_length``, ``error`` pass through as returned.
-_FINISH_REASONS = {"tool_calls": "tool_call"}
 
 
 def get_passed(obj: Any, key: str) -> Any:
@@ -46,8 +44,11 @@ def passed(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if v is not None and type(v).__name__ != _UNSET}
 
 
-def finish_reason(value: Any) -> str | None:
-    return _FINISH_REASONS.get(value, value) if isinstance(value, str) else None
+def finish_reason(value: Any) -> str:
+    """A choice's ``finish_reason`` as sent (``stop``, ``length``, ``model_length``, ``error``,
+    ``tool_calls``), ``"error"`` when it has none. ``str()``: the SDK types an unknown value as its
+    own ``str`` subclass, which OpenTelemetry would drop from a list attribute."""
+    return str(value) if isinstance(value, str) and value else "error"
 
 
 def call_id(value: Any) -> str | None:
@@ -141,11 +142,13 @@ def input_message(msg: Any) -> Message | None:
     return message(role, out)
 
 
-def output_message(msg: Any, reason: str | None) -> Message:
+def output_message(msg: Any, reason: str) -> Message:
+    """``reason``: the choice's finish reason as sent, mapped here to the output-message schema."""
     content = get_passed(msg, "content")
     out = parts(content) if content != "" else []  # "" beside tool calls says nothing
     out.extend(tool_call(c) for c in seq(get_passed(msg, "tool_calls")))
-    return message(text(get_passed(msg, "role")) or "assistant", out, finish_reason=reason or "error")
+    role = text(get_passed(msg, "role")) or "assistant"
+    return message(role, out, finish_reason=output_finish_reason(reason, out))
 
 
 def tool_definition(tool: Any) -> dict[str, Any]:

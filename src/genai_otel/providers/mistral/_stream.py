@@ -5,7 +5,8 @@ The API sends ``data: {chunk}`` frames ending with ``data: [DONE]`` (the SDK dro
 Every chunk repeats ``id``/``model``; a choice's ``finish_reason`` and the ``usage`` block arrive
 on the last chunk. A tool call comes whole in one delta (``index``, ``id``, full ``arguments``);
 pieces of one call without a new ``id`` are joined. Magistral's reasoning streams as ``thinking``
-content chunks. A choice whose finish reason never came (cut-off stream) reports ``"error"``.
+content chunks. Finish reasons are reported as sent; a choice whose finish reason never came
+(cut-off stream) reports ``"error"``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from genai_otel.adapter import Message, Part, ResponseInfo, message, reasoning_part, text_part, tool_call_part
+from genai_otel.adapter import (
+    Message,
+    Part,
+    ResponseInfo,
+    message,
+    output_finish_reason,
+    reasoning_part,
+    text_part,
+    tool_call_part,
+)
 
 from .._values import json_or_text, seq, text
 from ._convert import call_id, chunk_part, finish_reason, get_passed, usage
@@ -57,7 +67,7 @@ class StreamAccumulator:
     def finish(self) -> ResponseInfo:
         if self._id is None and self._usage is None and not self._choices:
             return ResponseInfo()
-        reasons = [finish_reason(self._reasons.get(i)) or "error" for i in range(self._choices)]
+        reasons = [finish_reason(self._reasons.get(i)) for i in range(self._choices)]
         return ResponseInfo(
             response_id=text(self._id),
             response_model=text(self._model),
@@ -81,7 +91,9 @@ class StreamAccumulator:
             parts = [p for p in pieces.get(i, ()) if p.get("content") != ""]
             for _, cid, name, arguments in calls.get(i, ()):
                 parts.append(tool_call_part(cid, name, json_or_text("".join(arguments))))
-            messages.append(message("assistant", parts, finish_reason=reasons[i]))
+            messages.append(
+                message("assistant", parts, finish_reason=output_finish_reason(reasons[i], parts))
+            )
         return messages
 
 

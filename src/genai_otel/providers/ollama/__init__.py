@@ -27,10 +27,12 @@ as a string (``"low"``/``"medium"``/``"high"``) -> reasoning level (``True``/``F
 levels). ``gen_ai.provider.name`` is ``ollama`` wherever the server is; ``server.*`` come from the
 client's ``httpx`` base URL (default ``http://127.0.0.1:11434``).
 
-Response: ``model``, ``done_reason`` as the finish reason, kept as Ollama says it (``stop``,
-``length``, ``load``, ``unload``; a tool call ends with ``stop``), ``prompt_eval_count`` /
-``eval_count`` as input / output tokens (thinking tokens are inside ``eval_count``; Ollama reports
-no split and no cache counts). Ollama has no response id and no tool call ids: none is reported.
+Response: ``model``; ``done_reason`` as the finish reason, kept as Ollama says it (``stop``,
+``length``, ``load``, ``unload``; a tool call ends with ``stop``), which the output message maps
+(``adapter.output_finish_reason``: ``stop``, or ``tool_call`` when the message calls tools;
+``length``; ``load``/``unload`` as sent); ``prompt_eval_count`` / ``eval_count`` as input / output
+tokens (thinking tokens are inside ``eval_count``; Ollama reports no split and no cache counts).
+Ollama has no response id and no tool call ids: none is reported.
 Streams are generators (async generators) of response parts; see ``_stream.py``.
 
 Errors: ``ollama.ResponseError`` carries the HTTP status and the body's ``error`` text, no error

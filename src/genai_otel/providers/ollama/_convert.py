@@ -18,6 +18,7 @@ from genai_otel.adapter import (
     blob_part,
     generic_part,
     message,
+    output_finish_reason,
     reasoning_part,
     text_part,
     tool_call_part,
@@ -89,7 +90,9 @@ def output_message(
     if isinstance(image, str) and image:
         parts.append(blob_part("image", image))  # image generation models: base64 in ``image``
     parts.extend(tool_calls(calls))
-    return message(text(role) or "assistant", parts, finish_reason=finish_reason)
+    # ``finish_reason``: Ollama's ``done_reason`` as sent, here in the output-message schema's
+    # words (a tool call ends with ``stop``: ``tool_call`` then)
+    return message(text(role) or "assistant", parts, finish_reason=output_finish_reason(finish_reason, parts))
 
 
 def tool_definition(tool: Any) -> dict[str, Any]:

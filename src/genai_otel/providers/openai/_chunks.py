@@ -1,16 +1,19 @@
 """Accumulators for the chunked streams: Chat Completions and legacy Completions.
 
 ``add`` runs on the user's thread once per chunk, so it only reads attributes and appends;
-deltas are kept (when capturing) and folded into messages in ``finish``. A choice whose
+deltas are kept (when capturing) and folded into messages in ``finish``. Finish reasons are
+reported as sent (output messages map them with ``output_finish_reason``); a choice whose
 ``finish_reason`` never arrived (cut-off stream) is reported as ``"error"``, as semconv asks.
-Zero chunks give an empty ``ResponseInfo``.
+``_choice_reasons`` is the one place that rule lives (LiteLLM's accumulator overrides it). Zero
+chunks give an empty ``ResponseInfo``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from ...adapter import Message, Part, ResponseInfo, message, text_part, tool_call_part
+from ...adapter import Message, Part, ResponseInfo, message, output_finish_reason, text_part, tool_call_part
 from .._values import json_or_text, seq, text
 from ._common import completion_usage, finish_reason, response_attributes
 
@@ -66,14 +69,20 @@ class ChatAccumulator:
             if self._capture:
                 self._deltas.append(choice)
 
-    def finish(self) -> ResponseInfo:
+    def _choice_reasons(self) -> list[str | None]:
+        """Each choice's finish reason as sent, ``"error"`` where none arrived (``None``: leave
+        the choice's reason out)."""
         reasons = self._reasons
+        return [finish_reason(reasons.get(i)) for i in range(self._choices)]
+
+    def finish(self) -> ResponseInfo:
+        reasons = self._choice_reasons()
         return ResponseInfo(
             response_id=text(self._id) or None,
             response_model=text(self._model) or None,
-            finish_reasons=tuple(finish_reason(reasons.get(i)) or "error" for i in range(self._choices)),
+            finish_reasons=tuple(r for r in reasons if r is not None),
             usage=completion_usage(self._usage),
-            output_messages=self._messages() if self._capture and self._choices else (),
+            output_messages=self._messages(reasons) if self._capture and self._choices else (),
             attributes=response_attributes(self),
         )
 
@@ -86,7 +95,7 @@ class ChatAccumulator:
     def system_fingerprint(self) -> Any:
         return self._fingerprint
 
-    def _messages(self) -> list[Message]:
+    def _messages(self, reasons: Sequence[str | None]) -> list[Message]:
         texts: dict[int, list[str]] = {}
         calls: dict[int, dict[int, list[Any]]] = {}
         for choice in self._deltas:
@@ -115,7 +124,7 @@ class ChatAccumulator:
             parts: list[Part] = [text_part("".join(texts[i]))] if i in texts else []
             for call_id, name, arguments in (calls.get(i) or {}).values():
                 parts.append(tool_call_part(call_id, name, json_or_text("".join(arguments))))
-            out.append(message("assistant", parts))
+            out.append(message("assistant", parts, finish_reason=output_finish_reason(reasons[i], parts)))
         return out
 
 
@@ -136,10 +145,17 @@ class CompletionAccumulator(ChatAccumulator):
 
     __slots__ = ()
 
-    def _messages(self) -> list[Message]:
+    def _messages(self, reasons: Sequence[str | None]) -> list[Message]:
         texts: dict[int, list[str]] = {}
         for choice in self._deltas:
             piece = getattr(choice, "text", None)
             if isinstance(piece, str):
                 texts.setdefault(choice.index, []).append(piece)
-        return [message("assistant", [text_part("".join(texts.get(i, ())))]) for i in range(self._choices)]
+        return [
+            message(
+                "assistant",
+                [text_part("".join(texts.get(i, ())))],
+                finish_reason=output_finish_reason(reasons[i]),
+            )
+            for i in range(self._choices)
+        ]

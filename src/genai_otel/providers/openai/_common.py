@@ -20,16 +20,6 @@ from .._values import integer, text
 #: name so this module needs no private SDK import.
 _SENTINEL_NAMES = frozenset({"Omit", "NotGiven"})
 
-#: OpenAI finish reasons mapped to the semconv vocabulary (stop|length|content_filter|tool_call|
-#: error); anything else (OpenAI-compatible servers have their own) passes through unchanged.
-_FINISH_REASONS = {
-    "stop": "stop",
-    "length": "length",
-    "content_filter": "content_filter",
-    "tool_calls": "tool_call",
-    "function_call": "tool_call",
-}
-
 
 def passed(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     """The arguments the caller actually passed: no ``None``, no SDK "not given" sentinel (the
@@ -48,8 +38,11 @@ def stop_sequences(value: Any) -> list[str] | None:
     return None
 
 
-def finish_reason(value: Any) -> str | None:
-    return _FINISH_REASONS.get(value, value) if isinstance(value, str) else None
+def finish_reason(value: Any) -> str:
+    """A choice's ``finish_reason`` as the API sent it (``tool_calls``, Together's ``eos``), or
+    ``"error"`` when it has none: a choice that never said why it stopped. Output messages map
+    it with ``adapter.output_finish_reason``."""
+    return value if isinstance(value, str) and value else "error"
 
 
 def _default_provider(client_type: type) -> str:

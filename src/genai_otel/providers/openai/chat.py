@@ -9,8 +9,13 @@ Stream shape: ``ChatCompletionChunk`` objects; every chunk repeats ``id``/``mode
 final chunk carries ``usage`` and ``choices == []``. Azure sends a first chunk with empty
 ``id``/``model`` (prompt filter results), so the first non-empty values win.
 
-Known gaps: streamed audio deltas are not captured as parts; ``finish_reason`` values are mapped
-to the semconv vocabulary (``tool_calls`` -> ``tool_call``), other values pass through.
+Finish reasons: ``gen_ai.response.finish_reasons`` are the choices' ``finish_reason`` values as
+sent (``stop``, ``length``, ``tool_calls``, ``content_filter``, ``function_call``; an OpenAI-compatible
+server's own, such as Together's ``eos``), ``error`` for a choice that never got one; each output
+message's ``finish_reason`` is the same value in the output-message schema's enum
+(``adapter.output_finish_reason``: ``tool_calls`` -> ``tool_call``, ``eos`` -> ``stop``).
+
+Known gaps: streamed audio deltas are not captured as parts.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from ...adapter import (
     RequestInfo,
     ResponseInfo,
     message,
+    output_finish_reason,
     text_part,
     tool_call_part,
     tool_call_response_part,
@@ -124,7 +130,7 @@ def request_content(instance: Any, kwargs: Mapping[str, Any], target: PatchTarge
     return RequestContent(input_messages=inputs, tool_definitions=tool_definitions(tools))
 
 
-def _output_message(msg: Any) -> Message:
+def _output_message(msg: Any, reason: str) -> Message:
     parts = content_parts(get(msg, "content"))
     parts.extend(_assistant_parts(msg))
     audio = get(msg, "audio")
@@ -135,7 +141,8 @@ def _output_message(msg: Any) -> Message:
             if isinstance(transcript, str):
                 part["transcript"] = transcript
             parts.append(part)
-    return message(text(get(msg, "role")) or "assistant", parts)
+    role = text(get(msg, "role")) or "assistant"
+    return message(role, parts, finish_reason=output_finish_reason(reason, parts))
 
 
 _raw_types: dict[type, bool] = {}
@@ -156,11 +163,14 @@ def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseI
     if is_raw_response(result):
         return ResponseInfo()
     choices = seq(getattr(result, "choices", None))
+    reasons = tuple(finish_reason(get(c, "finish_reason")) for c in choices)
     return ResponseInfo(
         response_id=text(getattr(result, "id", None)),
         response_model=text(getattr(result, "model", None)),
-        finish_reasons=tuple(finish_reason(get(c, "finish_reason")) or "error" for c in choices),
+        finish_reasons=reasons,
         usage=completion_usage(getattr(result, "usage", None)),
-        output_messages=[_output_message(get(c, "message")) for c in choices] if capture and choices else (),
+        output_messages=[_output_message(get(c, "message"), r) for c, r in zip(choices, reasons, strict=True)]
+        if capture and choices
+        else (),
         attributes=response_attributes(result),
     )

@@ -23,7 +23,7 @@ envelopes of the chunks (Groq's ``x_groq``).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -83,8 +83,8 @@ class CompatChatAccumulator(ChatAccumulator):
         usage = self._usage
         return replace(super().finish(), usage=self._usage_of(usage), attributes=self._vendor(usage))
 
-    def _messages(self) -> list[Message]:
-        out = super()._messages()
+    def _messages(self, reasons: Sequence[str | None]) -> list[Message]:
+        out = super()._messages(reasons)
         pieces: dict[int, list[str]] = {}
         for choice in self._deltas:
             piece = _reasoning(getattr(choice, "delta", None))

@@ -14,7 +14,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapter import PatchTarget, RequestContent, RequestInfo, ResponseInfo, message, text_part
+from ...adapter import (
+    PatchTarget,
+    RequestContent,
+    RequestInfo,
+    ResponseInfo,
+    message,
+    output_finish_reason,
+    text_part,
+)
 from .._values import get, integer, number, seq, text
 from ._common import (
     completion_usage,
@@ -58,15 +66,19 @@ def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseI
     if is_raw_response(result):
         return ResponseInfo()
     choices = seq(getattr(result, "choices", None))
+    reasons = tuple(finish_reason(get(c, "finish_reason")) for c in choices)
     outputs = (
-        [message("assistant", [text_part(get(c, "text") or "")]) for c in choices]
+        [
+            message("assistant", [text_part(get(c, "text") or "")], finish_reason=output_finish_reason(r))
+            for c, r in zip(choices, reasons, strict=True)
+        ]
         if capture and choices
         else ()
     )
     return ResponseInfo(
         response_id=text(getattr(result, "id", None)),
         response_model=text(getattr(result, "model", None)),
-        finish_reasons=tuple(finish_reason(get(c, "finish_reason")) or "error" for c in choices),
+        finish_reasons=reasons,
         usage=completion_usage(getattr(result, "usage", None)),
         output_messages=outputs,
         attributes=response_attributes(result),

@@ -12,11 +12,15 @@ capturing, the ``response.output_text.delta`` texts, for a stream cut off before
 ``response.failed`` and the ``error`` event set ``ResponseInfo.error_type`` to the provider's
 error code (``_OTHER`` when it has none).
 
-Finish reasons (one, the API has a single "choice"): ``completed`` -> ``stop``, or ``tool_call``
-when the output holds a tool call the caller must run; ``incomplete`` -> ``length`` for
-``max_output_tokens``, ``content_filter``, other reasons as sent; ``failed`` / ``cancelled`` ->
-``error``; ``queued`` / ``in_progress`` (background mode) -> none; a stream that ends before a
-final event -> ``error``.
+Finish reasons: the API has no per-choice ``finish_reason``, only the response's ``status`` (one
+"choice"), so ``gen_ai.response.finish_reasons`` is the one value the API gives for why the
+response ended, as sent: the ``status`` (``completed``, ``failed``, ``cancelled``), or for
+``incomplete`` its ``incomplete_details.reason`` (``max_output_tokens``, ``content_filter``; plain
+``incomplete`` when it has none); ``queued`` / ``in_progress`` (background mode) report none; a
+stream that ends before a final event reports ``error``. The output message's ``finish_reason``
+maps that value (``adapter.output_finish_reason``): ``completed`` -> ``stop``, or ``tool_call``
+when the output holds a tool call the caller must run; ``max_output_tokens`` -> ``length``;
+``failed`` / ``cancelled`` -> ``error``.
 
 Known gaps: ``prompt`` templates (id/version) have no ``RequestInfo`` field yet; reasoning
 *content* (not summaries) and built-in tool details are not captured.
@@ -29,15 +33,23 @@ from dataclasses import replace
 from typing import Any
 
 from ..._telemetry import semconv as sc
-from ...adapter import PatchTarget, RequestContent, RequestInfo, ResponseInfo, Usage, message, text_part
-from .._values import get, integer, number, seq, text
+from ...adapter import (
+    Message,
+    PatchTarget,
+    RequestContent,
+    RequestInfo,
+    ResponseInfo,
+    Usage,
+    message,
+    text_part,
+)
+from .._values import get, integer, number, text
 from ._common import passed, request_info, response_attributes, service_tier_attributes
 from ._parts import tool_definitions
 from .chat import is_raw_response
-from .responses_content import CLIENT_TOOL_CALLS, input_messages, output_messages
+from .responses_content import input_messages, output_messages
 
 _OUTPUT_TYPES = {"text": "text", "json_object": "json", "json_schema": "json"}
-_INCOMPLETE_REASONS = {"max_output_tokens": "length", "content_filter": "content_filter"}
 _RESPONSE_EVENTS = frozenset(
     {
         "response.created",
@@ -94,16 +106,13 @@ def request_content(instance: Any, kwargs: Mapping[str, Any], target: PatchTarge
 
 
 def _finish_reason(result: Any) -> str | None:
-    status = getattr(result, "status", None)
-    if status == "completed":
-        output = seq(getattr(result, "output", None))
-        return "tool_call" if any(text(get(item, "type")) in CLIENT_TOOL_CALLS for item in output) else "stop"
+    """Why the response ended, in the API's words: a final ``status``, or the reason an
+    ``incomplete`` one gives; ``None`` while it is still queued or in progress."""
+    status = text(getattr(result, "status", None))
     if status == "incomplete":
         reason = get(getattr(result, "incomplete_details", None), "reason")
-        return _INCOMPLETE_REASONS.get(reason, reason) if isinstance(reason, str) else "error"
-    if status in ("failed", "cancelled"):
-        return "error"
-    return None
+        return reason if isinstance(reason, str) and reason else status
+    return status if status in _FINAL_STATUSES else None
 
 
 def _error_code(error: Any) -> str:
@@ -135,7 +144,7 @@ def parse_response(result: Any, target: PatchTarget, capture: bool) -> ResponseI
         response_model=text(getattr(result, "model", None)),
         finish_reasons=(reason,) if reason else (),
         usage=_usage(getattr(result, "usage", None)),
-        output_messages=output_messages(getattr(result, "output", None)) if capture else (),
+        output_messages=output_messages(getattr(result, "output", None), reason) if capture else (),
         attributes=response_attributes(result),
         error_type=_error_code(getattr(result, "error", None)) if failed else None,
     )
@@ -172,11 +181,17 @@ class ResponsesAccumulator:
         if response is None:
             if not (self._texts or self._error):
                 return ResponseInfo()
-            outputs = [message("assistant", [text_part("".join(self._texts))])] if self._texts else ()
-            return ResponseInfo(finish_reasons=("error",), output_messages=outputs, error_type=self._error)
+            return ResponseInfo(
+                finish_reasons=("error",), output_messages=self._cut(), error_type=self._error
+            )
         info = parse_response(response, _NO_TARGET, self._capture)
         if text(getattr(response, "status", None)) in _FINAL_STATUSES:
             return replace(info, error_type=self._error or info.error_type)
         # cut off before the final event: the snapshot has no output yet, the deltas do
-        outputs = [message("assistant", [text_part("".join(self._texts))])] if self._texts else ()
-        return replace(info, finish_reasons=("error",), output_messages=outputs, error_type=self._error)
+        return replace(info, finish_reasons=("error",), output_messages=self._cut(), error_type=self._error)
+
+    def _cut(self) -> list[Message]:
+        """The text that arrived before the stream was cut short, as one message."""
+        if not self._texts:
+            return []
+        return [message("assistant", [text_part("".join(self._texts))], finish_reason="error")]

@@ -16,6 +16,7 @@ from ...adapter import (
     Part,
     generic_part,
     message,
+    output_finish_reason,
     reasoning_part,
     server_tool_call_part,
     text_part,
@@ -96,7 +97,9 @@ def input_messages(value: Any) -> list[Message]:
     return out
 
 
-def output_messages(output: Any) -> list[Message]:
+def output_messages(output: Any, reason: str | None = None) -> list[Message]:
+    """``reason``: why the response ended, in the API's words (see ``responses._finish_reason``)."""
     if not isinstance(output, list) or not output:
         return []
-    return [message("assistant", [part for item in output for part in item_parts(item)])]
+    parts = [part for item in output for part in item_parts(item)]
+    return [message("assistant", parts, finish_reason=output_finish_reason(reason, parts))]
