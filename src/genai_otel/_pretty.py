@@ -319,8 +319,8 @@ def render_metric_summary(data: MetricsData | None, style: _Style | None = None)
     lines = [style("metrics", _DIM)]
     for name in sorted(rows):
         row = rows[name]
-        points = row["points"]
-        line = f"  {name.ljust(width)}  {points:>4} point{'s' if points != 1 else ' '}"
+        count = row["points"]
+        line = f"  {name.ljust(width)}  {count:>4} point{'s' if count != 1 else ' '}"
         unit = _unit(row["unit"])
         if row["kind"] == "histogram":
             line += f"  count {row['count']}  sum {_format_sum(row['sum'])}{unit}"

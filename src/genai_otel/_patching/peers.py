@@ -14,19 +14,20 @@ SQS, ... and Bedrock). Its wrapper is skipped only for a call genai_otel opened 
 other call (another AWS service, a call passed through untraced) still goes through it.
 
 A peer's wrapper is recognised by the module its wrapper function was defined in; nothing of
-the peer is imported here.
+the peer is imported here. Which peers each adapter has is stated in the support table
+(``genai_otel._support``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import wrapt
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 
+from .._support import SUPPORT, Peer
 from .._telemetry.invocation import INFERENCE_SCOPE
 
 Wrapper = Callable[[Any, Any, tuple[Any, ...], dict[str, Any]], Any]
@@ -34,54 +35,11 @@ Wrapper = Callable[[Any, Any, tuple[Any, ...], dict[str, Any]], Any]
 _FUNCTION_WRAPPERS = (wrapt.FunctionWrapper, wrapt.BoundFunctionWrapper)
 
 
-@dataclass(frozen=True, slots=True)
-class Peer:
-    """An instrumentation of the same SDK calls: its package, instrumentor class and distribution."""
-
-    module: str
-    instrumentor: str
-    distribution: str
-    #: its wrapper serves calls genai_otel does not trace as well: skipped only for traced calls
-    shared: bool = False
-
-    def owns(self, function: Any) -> bool:
-        module = getattr(function, "__module__", None) or ""
-        return module == self.module or module.startswith(self.module + ".")
-
-
 _OPENAI_RESPONSES = "openai.resources.responses.responses"
 
-#: adapter name -> the instrumentations whose spans genai_otel replaces for the calls it covers.
-PEERS: dict[str, tuple[Peer, ...]] = {
-    "openai": (
-        Peer(
-            "opentelemetry.instrumentation.genai.openai",
-            "OpenAIInstrumentor",
-            "opentelemetry-instrumentation-genai-openai",
-        ),
-        Peer(
-            "opentelemetry.instrumentation.openai_v2",
-            "OpenAIInstrumentor",
-            "opentelemetry-instrumentation-openai-v2",
-        ),
-    ),
-    "anthropic": (
-        Peer(
-            "opentelemetry.instrumentation.genai.anthropic",
-            "AnthropicInstrumentor",
-            "opentelemetry-instrumentation-genai-anthropic",
-        ),
-    ),
-    # its Bedrock extension makes gen_ai spans; its spans of every other AWS call are kept
-    "bedrock": (
-        Peer(
-            "opentelemetry.instrumentation.botocore",
-            "BotocoreInstrumentor",
-            "opentelemetry-instrumentation-botocore",
-            shared=True,
-        ),
-    ),
-}
+#: adapter name -> the instrumentations whose spans genai_otel replaces for the calls it covers
+#: (the support table's ``peers``).
+PEERS: dict[str, tuple[Peer, ...]] = {row.name: row.peers for row in SUPPORT if row.peers}
 
 #: adapter name -> methods a peer wraps that genai_otel covers through one of its own targets
 #: (``responses.stream()`` calls ``responses.create``): over a peer's wrapper they get a wrapper

@@ -1,10 +1,11 @@
-"""What is supported, when it is patched, and how it is undone: the only code that calls wrapt.
+"""When what is supported is patched, and how it is undone: the only code that calls wrapt.
 
 ``ADAPTERS`` maps an adapter name to the SDK module whose import triggers it and the adapter
-module to load then. ``instrument()`` imports no SDK: it registers a post-import hook per SDK,
-and an SDK already imported is patched at once. Each target is installed under its own guard
-and version gate, so one missing method skips only that target; a hook never raises into the
-user's ``import``.
+module to load then: the support table (``genai_otel._support``), plus the adapters of other
+packages added by ``register()`` (``genai_otel.register_adapter``). ``instrument()`` imports no
+SDK: it registers a post-import hook per SDK, and an SDK already imported is patched at once.
+Each target is installed under its own guard and version gate, so one missing method skips only
+that target; a hook never raises into the user's ``import``.
 
 Adapters are switched on and off one by one: ``install(telemetry, names)`` adds adapters to
 the active set (every active adapter reports through the one ``Telemetry``), and
@@ -29,27 +30,36 @@ from typing import Any
 import wrapt
 
 from .._guard import guard
+from .._support import SUPPORT, Peer
 from .._telemetry.telemetry import Telemetry
 from ..adapter import ProviderAdapter
-from .peers import PASS_THROUGH, PEERS, Peer, Wrapper, pass_through, peer_of, skipping_peers
+from .peers import PASS_THROUGH, PEERS, Wrapper, pass_through, peer_of, skipping_peers
 from .wrapper import make_wrapper
 
 logger = logging.getLogger("genai_otel")
 
-#: adapter name -> (SDK module that triggers it, adapter module)
-ADAPTERS: dict[str, tuple[str, str]] = {
-    "openai": ("openai", "genai_otel.providers.openai"),
-    "anthropic": ("anthropic", "genai_otel.providers.anthropic"),
-    "litellm": ("litellm", "genai_otel.providers.litellm"),
-    "bedrock": ("botocore.client", "genai_otel.providers.bedrock"),
-    "google_genai": ("google.genai", "genai_otel.providers.google_genai"),
-    "huggingface": ("huggingface_hub.inference", "genai_otel.providers.huggingface"),
-    "groq": ("groq", "genai_otel.providers.groq"),
-    "together": ("together", "genai_otel.providers.together"),
-    "mistral": ("mistralai.client", "genai_otel.providers.mistral"),
-    "cohere": ("cohere", "genai_otel.providers.cohere"),
-    "ollama": ("ollama", "genai_otel.providers.ollama"),
-}
+#: adapter name -> (SDK module that triggers it, adapter module): the support table's rows, in
+#: its order, then the adapters registered through ``register()``.
+ADAPTERS: dict[str, tuple[str, str]] = {row.name: (row.sdk_module, row.adapter_module) for row in SUPPORT}
+
+
+def register(name: str, sdk_module: str, adapter_module: str) -> None:
+    """Add another package's adapter to ``ADAPTERS``; imports nothing. Registering the same
+    adapter again does nothing; another adapter under a name already taken is a ``ValueError``."""
+    for label, value in (("name", name), ("sdk_module", sdk_module), ("adapter_module", adapter_module)):
+        if not isinstance(value, str) or not value or value != value.strip():
+            raise ValueError(
+                f"genai_otel.register_adapter: {label} must be a non-empty string, not {value!r}"
+            )
+    if name != name.lower() or "," in name:
+        raise ValueError(f"genai_otel.register_adapter: name must be lower case, without commas: {name!r}")
+    current = ADAPTERS.get(name)
+    if current is not None and current != (sdk_module, adapter_module):
+        raise ValueError(
+            f"genai_otel.register_adapter: {name!r} is already the adapter {current[1]} for {current[0]}"
+        )
+    ADAPTERS[name] = (sdk_module, adapter_module)
+
 
 # what a patch is for: lifted around a peer's (un)instrument only when it is a TARGET
 TARGET, EXTRA, PEER = "target", "extra", "peer"

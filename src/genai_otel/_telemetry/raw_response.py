@@ -14,14 +14,12 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-import wrapt
-
 from .._guard import guard
 from .invocation import Invocation
-from .stream import StreamProxy
+from .stream import StreamProxy, _ObjectProxy
 
 
-class RawResponseProxy(wrapt.ObjectProxy):
+class RawResponseProxy(_ObjectProxy):
     def __init__(self, raw: Any, invocation: Invocation, stream: StreamProxy | None = None) -> None:
         super().__init__(raw)
         self._self_inv = invocation

@@ -15,7 +15,7 @@ raw stream is observed through a ``StreamProxy``.
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import wrapt
 
@@ -23,8 +23,13 @@ from .._guard import guard, report
 from ..adapter import ChunkAccumulator, ResponseInfo
 from .invocation import Invocation
 
+if TYPE_CHECKING:
+    _ObjectProxy = wrapt.ObjectProxy[Any]
+else:  # wrapt 1.x's proxy takes no type argument at run time
+    _ObjectProxy = wrapt.ObjectProxy
 
-class _ClosingResponse(wrapt.ObjectProxy):
+
+class _ClosingResponse(_ObjectProxy):
     """The stream's HTTP response: helpers that close it (openai's ``.stream()`` managers) end
     the span too."""
 
@@ -45,7 +50,7 @@ class _ClosingResponse(wrapt.ObjectProxy):
             self._self_stream._self_end(None)
 
 
-class StreamProxy(wrapt.ObjectProxy):
+class StreamProxy(_ObjectProxy):
     def __init__(self, stream: Any, invocation: Invocation, accumulator: ChunkAccumulator) -> None:
         super().__init__(stream)
         self._self_inv = invocation
@@ -178,7 +183,7 @@ def _end_quietly(stream: StreamProxy | None, exc: BaseException | None) -> None:
         stream._self_end(exc)
 
 
-class ManagerProxy(wrapt.ObjectProxy):
+class ManagerProxy(_ObjectProxy):
     """A stream manager whose ``__enter__`` sends the request. ``begin`` starts the invocation
     and returns ``(invocation, accumulator)`` or ``None``."""
 

@@ -10,6 +10,9 @@ Dependencies: the distribution lists no SDK under the ``instruments``/``instrume
 SDK would switch all of them off), so auto-instrumentation loads each of these and each checks
 its own SDK here: not installed, or outside the supported range, means nothing is patched.
 
+The classes are made from the support table (``genai_otel._support``, one per row: its adapter,
+its ``distribution >= floor``); the names below bind them for import.
+
 Like every OpenTelemetry instrumentor, these never build SDK providers: they report to the
 providers passed (``tracer_provider=`` ...) or to the global ones, which the distro's
 configurator sets up (``opentelemetry-distro``).
@@ -19,13 +22,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from opentelemetry import metrics, trace
 from opentelemetry.instrumentation.dependencies import get_dependency_conflicts
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 
 import genai_otel
+from genai_otel._support import SUPPORT, Support
 
 logger = logging.getLogger("genai_otel")
 
@@ -44,7 +48,7 @@ _PASSED = (
 )
 
 
-class GenAIInstrumentor(BaseInstrumentor):
+class GenAIInstrumentor(BaseInstrumentor):  # type: ignore[misc]  # BaseInstrumentor is untyped
     """Instruments one provider's SDK; subclasses name the adapter and its SDK requirement."""
 
     adapter: ClassVar[str]
@@ -69,78 +73,29 @@ class GenAIInstrumentor(BaseInstrumentor):
         genai_otel.uninstrument(providers=[self.adapter])
 
 
-class OpenAIInstrumentor(GenAIInstrumentor):
-    """Entry point ``genai_otel_openai``."""
-
-    adapter = "openai"
-    requirement = "openai >= 3.0"
-
-
-class AnthropicInstrumentor(GenAIInstrumentor):
-    """Entry point ``genai_otel_anthropic``."""
-
-    adapter = "anthropic"
-    requirement = "anthropic >= 2.0"
+def _instrumentor(row: Support) -> type[GenAIInstrumentor]:
+    namespace = {
+        "__module__": __name__,
+        "__qualname__": row.instrumentor,
+        "__doc__": f"Entry point ``{row.entry_point}``: the ``{row.name}`` adapter ({row.requirement}).",
+        "adapter": row.name,
+        "requirement": row.requirement,
+    }
+    return cast("type[GenAIInstrumentor]", type(row.instrumentor, (GenAIInstrumentor,), namespace))
 
 
-class GoogleGenAIInstrumentor(GenAIInstrumentor):
-    """Entry point ``genai_otel_google_genai``."""
+_GENERATED = {row.instrumentor: _instrumentor(row) for row in SUPPORT}
 
-    adapter = "google_genai"
-    requirement = "google-genai >= 1.0.0"
-
-
-class BedrockInstrumentor(GenAIInstrumentor):
-    """Entry point ``genai_otel_bedrock``."""
-
-    adapter = "bedrock"
-    requirement = "botocore >= 1.34"
-
-
-class MistralInstrumentor(GenAIInstrumentor):
-    """Entry point ``genai_otel_mistral``."""
-
-    adapter = "mistral"
-    requirement = "mistralai >= 2.0"
-
-
-class CohereInstrumentor(GenAIInstrumentor):
-    """Entry point ``genai_otel_cohere``."""
-
-    adapter = "cohere"
-    requirement = "cohere >= 5.8"
-
-
-class OllamaInstrumentor(GenAIInstrumentor):
-    """Entry point ``genai_otel_ollama``."""
-
-    adapter = "ollama"
-    requirement = "ollama >= 0.4"
-
-
-class GroqInstrumentor(GenAIInstrumentor):
-    """Entry point ``genai_otel_groq``."""
-
-    adapter = "groq"
-    requirement = "groq >= 1.0"
-
-
-class TogetherInstrumentor(GenAIInstrumentor):
-    """Entry point ``genai_otel_together``."""
-
-    adapter = "together"
-    requirement = "together >= 2.0"
-
-
-class LiteLLMInstrumentor(GenAIInstrumentor):
-    """Entry point ``genai_otel_litellm``."""
-
-    adapter = "litellm"
-    requirement = "litellm >= 1.50"
-
-
-class HuggingFaceInstrumentor(GenAIInstrumentor):
-    """Entry point ``genai_otel_huggingface``."""
-
-    adapter = "huggingface"
-    requirement = "huggingface_hub >= 0.28"
+# The public names the entry points (pyproject.toml) and users import; tests/test_support.py
+# checks that every row of the support table is bound here and nothing else.
+OpenAIInstrumentor = _GENERATED["OpenAIInstrumentor"]
+AnthropicInstrumentor = _GENERATED["AnthropicInstrumentor"]
+GoogleGenAIInstrumentor = _GENERATED["GoogleGenAIInstrumentor"]
+BedrockInstrumentor = _GENERATED["BedrockInstrumentor"]
+MistralInstrumentor = _GENERATED["MistralInstrumentor"]
+CohereInstrumentor = _GENERATED["CohereInstrumentor"]
+OllamaInstrumentor = _GENERATED["OllamaInstrumentor"]
+GroqInstrumentor = _GENERATED["GroqInstrumentor"]
+TogetherInstrumentor = _GENERATED["TogetherInstrumentor"]
+LiteLLMInstrumentor = _GENERATED["LiteLLMInstrumentor"]
+HuggingFaceInstrumentor = _GENERATED["HuggingFaceInstrumentor"]

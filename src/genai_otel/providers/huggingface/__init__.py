@@ -62,6 +62,7 @@ from collections.abc import Mapping
 from types import AsyncGeneratorType, GeneratorType
 from typing import Any
 
+from genai_otel._telemetry.semconv import PROVIDER_HUGGINGFACE
 from genai_otel.adapter import (
     CHAT,
     EMBEDDINGS,
@@ -80,7 +81,7 @@ from .._credentials import attribute
 from .._values import integer, number, text
 from . import _chat, _text
 from ._convert import attr_or_item, passed, strings
-from ._route import PROVIDER_HUGGINGFACE, route
+from ._route import route
 
 __all__ = ["ADAPTER", "PROVIDER_HUGGINGFACE", "TARGETS"]
 
