@@ -10,8 +10,9 @@ GenAI attributes, duration/token metrics, and (opt-in) content on the span and/o
 ``instrument()`` imports no provider SDK and makes no network call; it is idempotent, and
 ``uninstrument()`` removes every patch. A later ``instrument(providers=[...])`` adds adapters to
 the active set and ``uninstrument(providers=[...])`` removes only those (the per-provider
-``opentelemetry_instrumentor`` entry points rely on it). See the README for every keyword and
-variable.
+``opentelemetry_instrumentor`` entry points rely on it). ``register_adapter()`` adds an adapter
+written outside genai_otel (the contract is ``genai_otel.adapter``). See the README for every
+keyword and variable.
 """
 
 from __future__ import annotations
@@ -23,20 +24,22 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ._guard import add_sink, remove_sink
-from ._patching.registry import ADAPTERS, REGISTRY
+from ._patching.registry import ADAPTERS, REGISTRY, register
 from ._setup import resolve_providers
 from ._telemetry.completion_hook import load_completion_hook
 from ._telemetry.telemetry import Telemetry
 from .config import CaptureMode, Settings
 from .version import __version__
 
+# What the README documents ("Python API"), and nothing else (tests/test_support.py).
+# ``Settings`` stays importable from here but is not public: keywords and variables configure.
 __all__ = [
     "CaptureMode",
-    "Settings",
     "__version__",
     "add_sink",
     "instrument",
     "is_instrumented",
+    "register_adapter",
     "remove_sink",
     "uninstrument",
 ]
@@ -141,4 +144,22 @@ def uninstrument(*, providers: Iterable[str] | None = None) -> None:
 
 
 def is_instrumented() -> bool:
+    """Whether any adapter is active (between ``instrument()`` and ``uninstrument()``)."""
     return REGISTRY.telemetry is not None
+
+
+def register_adapter(name: str, sdk_module: str, adapter_module: str) -> None:
+    """Add an adapter from outside genai_otel: ``adapter_module`` exports ``ADAPTER``, a
+    ``genai_otel.adapter.ProviderAdapter`` for the SDK whose import is ``sdk_module``.
+
+    Nothing is imported now. As for genai_otel's own adapters, ``adapter_module`` is imported
+    when ``sdk_module`` is (at once if it already is). Before ``instrument()``, the adapter is one
+    of those it switches on (``providers=``/``exclude=`` and their variables name it ``name``);
+    after, it is switched on now if the settings in use select it. Registering the same adapter
+    again does nothing; another one under a name already taken raises ``ValueError``.
+    """
+    with _lock:
+        register(name, sdk_module, adapter_module)
+        telemetry = REGISTRY.telemetry
+        if telemetry is not None and telemetry.settings.wants(name) and name not in REGISTRY.active:
+            REGISTRY.install(telemetry, [name])
