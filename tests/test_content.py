@@ -17,6 +17,7 @@ import copy
 import hashlib
 import json
 import logging
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -454,6 +455,31 @@ async def test_span_and_event_carry_the_same_content(otel, flavour):
     assert span_content(span) == event_content(record) == flavour.expected
 
 
+@pytest.mark.parametrize("mode", ["EVENT_ONLY", "SPAN_AND_EVENT"])
+async def test_a_failed_calls_event_carries_the_error_type(otel, provider, mode):
+    otel.instrument(capture_content=mode)
+    client = provider.client(Replay(echoing_error(provider)))
+    with pytest.raises((openai.AuthenticationError, anthropic.AuthenticationError)) as caught:
+        if provider.provider == "openai":
+            client.chat.completions.create(**provider.params)
+        else:
+            client.messages.create(**provider.params)
+    span = otel.span()
+    assert isinstance(caught.value, (openai.AuthenticationError, anthropic.AuthenticationError))
+    # the class name, or the provider's own error code where the adapter reads one
+    error_type = {"openai": "openai.AuthenticationError", "anthropic": "authentication_error"}[
+        provider.provider
+    ]
+    assert span.attributes["error.type"] == error_type
+    [record] = otel.events()
+    assert record.event_name == EVENT_NAME
+    assert (record.trace_id, record.span_id) == (span.context.trace_id, span.context.span_id)
+    assert record.attributes["error.type"] == error_type
+    assert record.attributes["gen_ai.request.model"] == span.attributes["gen_ai.request.model"]
+    content = event_content(record)
+    assert content[INPUT] == provider.expected[INPUT] and OUTPUT not in content  # no answer came
+
+
 @pytest.mark.parametrize(
     ("value", "on_span", "on_event"),
     [
@@ -583,6 +609,35 @@ async def test_a_key_echoed_by_an_error_body_is_never_exported(otel, provider, m
     assert "[REDACTED:api_key]" in span.status.description  # the message is kept, the key is not
     text = exported_text(otel)
     assert key not in text and key[-20:] not in text
+
+
+FRAME = re.compile(r'^  File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<function>\S+)$', re.M)
+
+
+async def test_the_scrubbed_stacktrace_is_still_a_stack_trace(otel, provider):
+    replay = Replay(echoing_error(provider))
+    client = provider.client(replay)
+    with pytest.raises((openai.AuthenticationError, anthropic.AuthenticationError)) as caught:
+        if provider.provider == "openai":
+            client.chat.completions.create(**provider.params)
+        else:
+            client.messages.create(**provider.params)
+    key = client_key(provider)
+    [event] = otel.span().events
+    assert event.name == "exception"
+    stacktrace = event.attributes["exception.stacktrace"]
+    assert key not in stacktrace and key[-20:] not in stacktrace
+    assert stacktrace.startswith("Traceback (most recent call last):\n")
+    frames = [m.groupdict() for m in FRAME.finditer(stacktrace)]
+    assert len(frames) >= 3, stacktrace  # the SDK's frames, each with its file and line
+    assert all(int(f["line"]) > 0 for f in frames)
+    sdk_files = [f["file"] for f in frames if f"/{provider.provider}/" in f["file"]]
+    assert any(path.endswith("_base_client.py") for path in sdk_files), frames
+    exc = caught.value
+    last = stacktrace.rstrip("\n").splitlines()[-1]
+    cls = type(exc)
+    assert last == f"{cls.__module__}.{cls.__qualname__}: {event.attributes['exception.message']}"
+    assert "[REDACTED:api_key]" in last and key in str(exc)  # scrubbed in the trace, not for the caller
 
 
 # --- PII and the redact hook ----------------------------------------------------------------------------

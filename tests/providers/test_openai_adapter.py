@@ -35,6 +35,7 @@ from genai_otel.adapter import (
 )
 from genai_otel.providers._endpoints import provider_from_url
 from genai_otel.providers.openai import ADAPTER, TARGETS
+from genai_otel.providers.openai._common import passed
 from replay import Replay, Reply
 
 CHAT_MODULE = "openai.resources.chat.completions.completions"
@@ -162,6 +163,30 @@ def test_stream_helpers_go_through_create(spy):
         "low",
         RESP_TYPE,
     )
+
+
+def test_the_stream_helpers_sentinels_never_pass_as_values(spy):
+    """openai 3.x's ``.stream()`` calls ``create`` with every parameter: ``openai.omit`` for those
+    not passed, ``NOT_GIVEN`` for ``timeout``. ``passed`` drops both; nothing else reads them."""
+    spy.on(CHAT_MODULE, "Completions.create")
+    client = sync_client(sse(b.chat_stream()))
+    with client.chat.completions.stream(model=b.MODEL, messages=HELLO, max_tokens=64) as stream:
+        stream.until_done()
+    instance, kwargs = spy.last
+    sentinels = {k for k, v in kwargs.items() if isinstance(v, (openai.Omit, openai.NotGiven))}
+    assert {"max_completion_tokens", "temperature", "tools", "stop"} <= sentinels
+    assert kwargs["timeout"] is openai.not_given and kwargs["max_completion_tokens"] is openai.omit
+    kept = passed(kwargs)
+    assert not sentinels & set(kept)
+    assert {k: v for k, v in kept.items() if k != "extra_headers"} == {
+        "model": b.MODEL,
+        "messages": HELLO,
+        "max_tokens": 64,
+        "stream": True,
+    }
+    assert kept is not kwargs and sentinels <= set(kwargs)  # the caller's mapping is untouched
+    info = ADAPTER.parse_request(instance, kwargs, CHAT)
+    assert (info.max_tokens, info.stream, info.temperature, info.stop_sequences) == (64, True, None, None)
 
 
 # --- base URL -> provider ----------------------------------------------------------------------------
