@@ -7,7 +7,7 @@ event correlated to the span. Secrets: a key in a message is scrubbed wherever i
 client's own key and ``Authorization`` header never are. The PII switch, the ``redact=`` hook,
 multimodal placeholders (and ``capture_binary``), the per-part and per-attribute size limits, and
 completion hooks (passed as an object, or named by an ``opentelemetry_genai_completion_hook``
-entry point).
+entry point), which receive the content as the span would carry it: scrubbed, never the raw text.
 """
 
 from __future__ import annotations
