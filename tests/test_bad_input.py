@@ -12,7 +12,8 @@ exception's type and message.
 
 Internal errors genai_otel swallows on such input are collected per example (with the input) and
 cleared, so the autouse ``internal_errors`` fixture does not fail the test for them; they are
-printed at the end of the test (``-s`` shows them) and are asserted to be rare.
+printed at the end of the test (``-s`` shows them) and there must be none: a malformed body may
+cost telemetry, never an error genai_otel hides.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ SETTINGS = settings(
 ASYNC_SETTINGS = settings(SETTINGS, max_examples=25)
 NEW_SETTINGS = settings(SETTINGS, max_examples=40)  # Responses API and the stream managers
 NEW_ASYNC_SETTINGS = settings(SETTINGS, max_examples=20)
-SWALLOWED_LIMIT = 0.2  # at most this share of examples may make genai_otel swallow an internal error
+SWALLOWED_LIMIT = 0.0  # the share of examples that may make genai_otel swallow an internal error
 
 # --- values ----------------------------------------------------------------------------------------------
 
@@ -412,7 +413,7 @@ class Findings:
             for label, exc, body in self.items[:10]:
                 print(f"  [{label}] {exc}\n    input: {body}")
         bad_examples = len({body for _, _, body in self.items})
-        assert bad_examples <= max(1, limit * self.examples), self.items[:5]
+        assert bad_examples <= limit * self.examples, self.items[:5]
 
 
 def compare(

@@ -7,7 +7,7 @@ event correlated to the span. Secrets: a key in a message is scrubbed wherever i
 client's own key and ``Authorization`` header never are. The PII switch, the ``redact=`` hook,
 multimodal placeholders (and ``capture_binary``), the per-part and per-attribute size limits, and
 completion hooks (passed as an object, or named by an ``opentelemetry_genai_completion_hook``
-entry point).
+entry point), which receive the content as the span would carry it: scrubbed, never the raw text.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import copy
 import hashlib
 import json
 import logging
+import re
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -454,6 +455,31 @@ async def test_span_and_event_carry_the_same_content(otel, flavour):
     assert span_content(span) == event_content(record) == flavour.expected
 
 
+@pytest.mark.parametrize("mode", ["EVENT_ONLY", "SPAN_AND_EVENT"])
+async def test_a_failed_calls_event_carries_the_error_type(otel, provider, mode):
+    otel.instrument(capture_content=mode)
+    client = provider.client(Replay(echoing_error(provider)))
+    with pytest.raises((openai.AuthenticationError, anthropic.AuthenticationError)) as caught:
+        if provider.provider == "openai":
+            client.chat.completions.create(**provider.params)
+        else:
+            client.messages.create(**provider.params)
+    span = otel.span()
+    assert isinstance(caught.value, (openai.AuthenticationError, anthropic.AuthenticationError))
+    # the class name, or the provider's own error code where the adapter reads one
+    error_type = {"openai": "openai.AuthenticationError", "anthropic": "authentication_error"}[
+        provider.provider
+    ]
+    assert span.attributes["error.type"] == error_type
+    [record] = otel.events()
+    assert record.event_name == EVENT_NAME
+    assert (record.trace_id, record.span_id) == (span.context.trace_id, span.context.span_id)
+    assert record.attributes["error.type"] == error_type
+    assert record.attributes["gen_ai.request.model"] == span.attributes["gen_ai.request.model"]
+    content = event_content(record)
+    assert content[INPUT] == provider.expected[INPUT] and OUTPUT not in content  # no answer came
+
+
 @pytest.mark.parametrize(
     ("value", "on_span", "on_event"),
     [
@@ -583,6 +609,35 @@ async def test_a_key_echoed_by_an_error_body_is_never_exported(otel, provider, m
     assert "[REDACTED:api_key]" in span.status.description  # the message is kept, the key is not
     text = exported_text(otel)
     assert key not in text and key[-20:] not in text
+
+
+FRAME = re.compile(r'^  File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<function>\S+)$', re.M)
+
+
+async def test_the_scrubbed_stacktrace_is_still_a_stack_trace(otel, provider):
+    replay = Replay(echoing_error(provider))
+    client = provider.client(replay)
+    with pytest.raises((openai.AuthenticationError, anthropic.AuthenticationError)) as caught:
+        if provider.provider == "openai":
+            client.chat.completions.create(**provider.params)
+        else:
+            client.messages.create(**provider.params)
+    key = client_key(provider)
+    [event] = otel.span().events
+    assert event.name == "exception"
+    stacktrace = event.attributes["exception.stacktrace"]
+    assert key not in stacktrace and key[-20:] not in stacktrace
+    assert stacktrace.startswith("Traceback (most recent call last):\n")
+    frames = [m.groupdict() for m in FRAME.finditer(stacktrace)]
+    assert len(frames) >= 3, stacktrace  # the SDK's frames, each with its file and line
+    assert all(int(f["line"]) > 0 for f in frames)
+    sdk_files = [f["file"] for f in frames if f"/{provider.provider}/" in f["file"]]
+    assert any(path.endswith("_base_client.py") for path in sdk_files), frames
+    exc = caught.value
+    last = stacktrace.rstrip("\n").splitlines()[-1]
+    cls = type(exc)
+    assert last == f"{cls.__module__}.{cls.__qualname__}: {event.attributes['exception.message']}"
+    assert "[REDACTED:api_key]" in last and key in str(exc)  # scrubbed in the trace, not for the caller
 
 
 # --- PII and the redact hook ----------------------------------------------------------------------------
@@ -772,7 +827,8 @@ class RecordingHook:
 
 
 def without_blob_bytes(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The hook sees inline data as sent (base64); the placeholder is an export-time form."""
+    """With ``capture_binary`` the hook sees inline data as base64, as the span would; this turns
+    each such part into the placeholder it would otherwise be, after checking the bytes."""
     out = copy.deepcopy(messages)
     for msg in out:
         for i, part in enumerate(msg["parts"]):
@@ -789,7 +845,7 @@ async def test_a_completion_hook_sees_the_content_even_with_no_content(otel, fla
     span = otel.span()
     [call] = hook.calls
     expected = flavour.expected
-    assert without_blob_bytes(call["inputs"]) == expected[INPUT]
+    assert call["inputs"] == expected[INPUT]  # sanitised as the span would be: a placeholder for bytes
     assert call["outputs"] == expected[OUTPUT]
     assert call["system_instruction"] == expected.get(SYSTEM, [])
     assert call["tool_definitions"] == expected[TOOLS]
@@ -845,14 +901,145 @@ async def test_a_plain_callable_is_a_completion_hook_too(otel):
     assert set(call) == {"inputs", "outputs", "system_instruction", "tool_definitions", "span", "log_record"}
 
 
+# --- what the completion hook receives: what the span would, never a secret ---------------------------
+
+PRIVATE_TEXT = f"My key is {PASTED_KEY}, mail me at jane.doe@example.com, I live in Paris."
+
+
+class UploadingHook:
+    """An upload hook (as ``opentelemetry-util-genai``'s ``upload``): stores what it was given."""
+
+    def __init__(self) -> None:
+        self.stored: list[str] = []
+        self.calls: list[dict[str, Any]] = []
+
+    def on_completion(self, *, inputs, outputs, system_instruction, tool_definitions=None, **_):
+        self.calls.append(
+            copy.deepcopy(
+                {INPUT: inputs, OUTPUT: outputs, SYSTEM: system_instruction, TOOLS: tool_definitions}
+            )
+        )
+        self.stored.append(json.dumps([inputs, outputs, system_instruction, tool_definitions]))
+
+
+def nonempty(content: dict[str, Any]) -> dict[str, Any]:
+    """What is exported of what a hook was given: empty lists are not."""
+    return {key: value for key, value in content.items() if value}
+
+
+def city_redact(seen: list[str]) -> Callable[[str], str]:
+    def redact(text: str) -> str:
+        seen.append(text)
+        return text.replace("Paris", "<city>")
+
+    return redact
+
+
+@pytest.mark.parametrize("redact_pii", [False, True], ids=["pii-kept", "pii-scrubbed"])
+@pytest.mark.parametrize("mode", ["NO_CONTENT", "SPAN_AND_EVENT"])
+async def test_the_completion_hook_receives_scrubbed_content(otel, provider, mode, redact_pii):
+    hook, seen = UploadingHook(), []
+    otel.instrument(
+        capture_content=mode, completion_hook=hook, redact=city_redact(seen), redact_pii=redact_pii
+    )
+    params = with_user_text(provider, PRIVATE_TEXT)
+    replay = await provider.run(
+        params, echoing_reply(provider, f"Noted, {PASTED_KEY} at jane.doe@example.com.")
+    )
+    assert PASTED_KEY in replay.requests[0].content.decode()  # the SDK did send it
+    [stored] = hook.stored
+    assert PASTED_KEY not in stored and PASTED_KEY[8:24] not in stored  # never, whatever the switches
+    assert "[REDACTED:api_key]" in stored
+    assert ("jane.doe@example.com" in stored) is not redact_pii
+    assert ("[REDACTED:email]" in stored) is redact_pii
+    assert "Paris" not in stored and "<city>" in stored  # the user's redact ran before the hook
+    mail = "[REDACTED:email]" if redact_pii else "jane.doe@example.com"
+    [call] = hook.calls
+    assert call[INPUT][-1]["parts"] == [
+        {"type": "text", "content": f"My key is [REDACTED:api_key], mail me at {mail}, I live in <city>."}
+    ]
+    assert call[OUTPUT][0]["parts"][-1] == {
+        "type": "text",
+        "content": f"Noted, [REDACTED:api_key] at {mail}.",
+    }
+    assert seen  # and it saw no secret
+    assert not [t for t in seen if PASTED_KEY in t]
+    if mode == "NO_CONTENT":
+        assert not span_content(otel.span()) and otel.events() == []
+    else:  # the hook got what the span and the event carry
+        assert span_content(otel.span()) == event_content(otel.events()[0]) == nonempty(call)
+    assert PASTED_KEY not in exported_text(otel)
+
+
+async def test_the_completion_hook_gets_placeholders_and_cut_texts_like_the_span(otel, provider):
+    hook = UploadingHook()
+    otel.instrument(capture_content="SPAN_ONLY", completion_hook=hook, max_part_length=40)
+    long_text = "The quick brown fox jumps over the lazy dog. " * 10
+    await provider.run(with_user_text(provider, long_text))
+    [call] = hook.calls
+    assert nonempty(call) == span_content(otel.span())
+    assert blob_parts(call) == [PLACEHOLDER]  # no image bytes handed to the hook
+    [cut] = call[INPUT][-1]["parts"]
+    assert len(cut["content"]) == 40 and cut["content"].endswith("…[truncated]")
+    assert PNG_B64[:32] not in hook.stored[0]
+
+
+async def test_the_completion_hook_gets_the_bytes_with_capture_binary(otel, provider):
+    hook = RecordingHook()
+    otel.instrument(completion_hook=hook, capture_binary=True)
+    await provider.run()
+    [call] = hook.calls
+    assert without_blob_bytes(call["inputs"]) == provider.expected[INPUT]
+    assert otel.events() == [] and not span_content(otel.span())
+
+
+async def test_content_is_sanitised_once_for_the_hook_the_span_and_the_event(otel, provider):
+    """The user's ``redact`` sees each text once, though three consumers get it; a text the hook
+    adds is sanitised once more (it never went through the scrubbers)."""
+    seen: list[str] = []
+
+    class Adding:
+        def on_completion(self, *, inputs, outputs, **_):
+            inputs.append(
+                {"role": "user", "parts": [{"type": "text", "content": f"added {PASTED_KEY} Paris"}]}
+            )
+
+    otel.instrument(capture_content="SPAN_AND_EVENT", completion_hook=Adding(), redact=city_redact(seen))
+    await provider.run(with_user_text(provider, "Only once, Paris"))
+    assert seen.count("Only once, Paris") == 1
+    assert seen.count("added [REDACTED:api_key] Paris") == 1
+    assert not [t for t in seen if "<city>" in t]  # no output of the pipeline went through it again
+    assert len(seen) == len(set(seen)), seen  # the texts of these calls are all distinct
+    for content in (span_content(otel.span()), event_content(otel.events()[0])):
+        assert user_texts(content[INPUT])[-2:] == ["Only once, <city>", "added [REDACTED:api_key] <city>"]
+
+
+async def test_a_failing_scrubber_keeps_the_content_from_the_hook_too(otel, provider, internal_errors):
+    hook = RecordingHook()
+
+    def broken(text: str) -> str:
+        raise RuntimeError("redact failed")
+
+    otel.instrument(capture_content="SPAN_AND_EVENT", completion_hook=hook, redact=broken)
+    await provider.run(with_user_text(provider, PRIVATE_TEXT))
+    assert hook.calls == []  # fails closed: not the raw content instead
+    assert not span_content(otel.span()) and otel.events() == []
+    assert {label for label, _ in internal_errors} == {"sanitise content"}
+    internal_errors.clear()
+
+
 HOOK_MODULE = "genai_otel_test_completion_hook"
 HOOK_SOURCE = """
+    import json
+
     CALLS = []
+    UPLOADED = []  # what an upload hook would store
 
     class MarkingHook:
         def on_completion(self, *, inputs, outputs, system_instruction, tool_definitions=None,
                           span=None, log_record=None):
             CALLS.append({"inputs": len(inputs), "outputs": len(outputs), "span": span})
+            UPLOADED.append(json.dumps([inputs, outputs, system_instruction, tool_definitions]))
             outputs[0]["parts"].append({"type": "text", "content": "marked by the entry-point hook"})
 
     def make_hook():
@@ -900,6 +1087,20 @@ async def test_a_completion_hook_from_an_entry_point_runs_with_no_content(
     otel.instrument()
     await OPENAI.run()
     assert len(sys.modules[HOOK_MODULE].CALLS) == 1
+    assert not span_content(otel.span())
+
+
+@pytest.mark.parametrize("redact_pii", ["false", "true"])
+async def test_a_completion_hook_from_an_entry_point_receives_scrubbed_content(
+    otel, monkeypatch, hook_distribution, provider, redact_pii
+):
+    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_COMPLETION_HOOK", hook_distribution)
+    monkeypatch.setenv("GENAI_OTEL_REDACT_PII", redact_pii)
+    otel.instrument()  # NO_CONTENT: the hook still runs, on scrubbed content
+    await provider.run(with_user_text(provider, PRIVATE_TEXT))
+    [stored] = sys.modules[HOOK_MODULE].UPLOADED
+    assert PASTED_KEY not in stored and "[REDACTED:api_key]" in stored
+    assert ("jane.doe@example.com" in stored) is (redact_pii == "false")
     assert not span_content(otel.span())
 
 

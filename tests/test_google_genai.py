@@ -19,14 +19,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import openai
 import pytest
 from google import genai
 from google.genai import errors, types
 from google.oauth2.credentials import Credentials
+from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, StatusCode
 
 import genai_otel
+from bodies import openai_bodies as ob
 from bodies.google_genai_bodies import (
     CACHED,
     EMBEDDING_MODEL,
@@ -51,6 +54,7 @@ from bodies.google_genai_bodies import (
     cut_sse,
     sse_of,
 )
+from genai_otel._telemetry.invocation import INFERENCE_SCOPE
 from replay import Replay, Reply
 from sampling import RecordingSampler, instrument_with_sampler
 from spans import span_attrs
@@ -689,6 +693,61 @@ async def test_a_failing_tool(otel, call_mode):
     assert tool.status.status_code is StatusCode.ERROR
     assert tool.attributes["error.type"] == "google.genai.errors.FunctionInvocationError"
     assert [s.status.status_code for s in otel.spans() if s.kind is SpanKind.CLIENT] == [StatusCode.UNSET] * 2
+
+
+def asking_weather(location: str) -> str:
+    """Get the current weather in a given location, from another model.
+
+    Args:
+      location: a city name.
+    """
+    replay = Replay(Reply(json_body=ob.chat_completion(), headers=ob.HEADERS))
+    client = openai.OpenAI(api_key="sk-test-not-a-key", http_client=replay.sync_client(), max_retries=0)
+    answer = client.chat.completions.create(
+        model=ob.MODEL, messages=[{"role": "user", "content": f"Weather in {location}?"}]
+    )
+    return answer.choices[0].message.content or ""
+
+
+def afc_call(mode: CallMode) -> tuple[Replay, dict[str, Any]]:
+    call_body = json.loads(json.dumps(FUNCTION_CALL).replace("get_weather", "asking_weather"))
+    replay = Replay(reply_for(mode, call_body), reply_for(mode, WEATHER_ANSWER))
+    params = {"model": MODEL, "contents": "Weather in Paris?", "config": {"tools": [asking_weather]}}
+    return replay, params
+
+
+async def test_an_llm_call_inside_a_tool_is_traced_under_the_tool_span(otel, call_mode):
+    replay, params = afc_call(call_mode)
+    await call(call_mode, client_for(replay), **params)
+    assert len(replay.requests) == 2
+    spans = sorted(otel.spans(), key=lambda s: s.start_time)
+    assert [s.name for s in spans] == [
+        SPAN_NAME,
+        "execute_tool asking_weather",
+        f"chat {ob.MODEL}",
+        SPAN_NAME,
+    ]
+    _, tool, nested, _ = spans
+    assert nested.parent is not None and nested.parent.span_id == tool.context.span_id
+    assert nested.attributes["gen_ai.provider.name"] == "openai"
+    assert tool.start_time <= nested.start_time and nested.end_time <= tool.end_time
+
+
+async def test_a_tool_run_inside_an_inference_call_is_traced_and_so_is_its_llm_call(otel, call_mode):
+    """Where an SDK runs tools inside its own traced call (the inference scope is set, here by hand
+    as the wrapper sets it), the model calls of that SDK pass through untraced (one LLM call, one
+    span), but the tool span clears the scope: the LLM call the tool makes is traced again."""
+    replay, params = afc_call(call_mode)
+    token = otel_context.attach(otel_context.set_value(INFERENCE_SCOPE, True))
+    try:
+        await call(call_mode, client_for(replay), **params)
+    finally:
+        otel_context.detach(token)
+    assert len(replay.requests) == 2
+    spans = sorted(otel.spans(), key=lambda s: s.start_time)
+    assert [s.name for s in spans] == ["execute_tool asking_weather", f"chat {ob.MODEL}"]
+    tool, nested = spans
+    assert nested.parent is not None and nested.parent.span_id == tool.context.span_id
 
 
 async def get_weather_async(location: str) -> str:

@@ -5,8 +5,8 @@ the replay transport; LiteLLM posts chat through the client and calls the patche
 ``embeddings.with_raw_response.create``, so the openai adapter is on underneath) and LiteLLM's own
 httpx handler for Anthropic (``client=HTTPHandler(...)``). Chat behaviours run over {sync, async}
 x {plain, ``stream=True``}. No test reaches the network: litellm reads its model cost map from the
-installed package (``LITELLM_LOCAL_MODEL_COST_MAP``, set before the import) and an autouse
-fixture fails any test that opens a socket.
+installed package (``LITELLM_LOCAL_MODEL_COST_MAP``, set before the import) and the suite's
+network guard (``tests/conftest.py``) fails any test that tries to leave the machine.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # else litellm fe
 
 import gc
 import json
-import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -44,21 +43,6 @@ ANTHROPIC_KEY = "sk-ant-api03-FAKE-test-key-not-real-0000"
 MESSAGES = [{"role": "user", "content": "Hello"}]
 SPAN_NAME = f"chat {ob.MODEL}"
 CONTENT_KEYS = ("gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.tool.definitions")
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
-    """Fails the test if anything (litellm's cost map, telemetry, an OAuth flow) tried the network."""
-    attempts: list[Any] = []
-
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        attempts.append(args)
-        raise OSError("network disabled in tests")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    yield attempts
-    assert not attempts, attempts
 
 
 # --- the call matrix ----------------------------------------------------------------------------------
@@ -609,6 +593,71 @@ async def test_api_base_gives_the_server_address(otel):
     assert str(replay.requests[0].url) == "http://localhost:8089/proxy/v1/messages"
     attrs = otel.span().attributes
     assert (attrs["server.address"], attrs["server.port"]) == ("localhost", 8089)
+
+
+# --- one LLM call, one span: LiteLLM over the patched openai SDK (the Azure route) ------------------------
+# LiteLLM posts OpenAI chat itself (``client.post``), but its Azure route calls the SDK's patched
+# ``chat.completions.with_raw_response.create``: a nested inference call, the case the inference scope
+# exists for.
+
+AZURE_ENDPOINT = "https://myres.openai.azure.com"
+AZURE_VERSION = "2024-10-21"
+
+
+async def azure_chat(mode: CallMode) -> tuple[Any, Replay]:
+    replay = Replay(openai_reply(mode))
+    options = {
+        "api_key": API_KEY,
+        "api_version": AZURE_VERSION,
+        "azure_endpoint": AZURE_ENDPOINT,
+        "max_retries": 0,
+    }
+    if mode.asynchronous:
+        client: Any = openai.AsyncAzureOpenAI(http_client=replay.async_client(), **options)
+    else:
+        client = openai.AzureOpenAI(http_client=replay.sync_client(), **options)
+    result = await complete(
+        mode,
+        "azure/my-deployment",
+        MESSAGES,
+        client=client,
+        api_base=AZURE_ENDPOINT,
+        api_version=AZURE_VERSION,
+        api_key=API_KEY,
+    )
+    return result, replay
+
+
+async def test_litellms_azure_route_goes_through_the_patched_openai_sdk(otel, mode):
+    """Alone, the openai adapter traces the SDK call underneath: the nesting below is real."""
+    otel.instrument(providers=["openai"])
+    _, replay = await azure_chat(mode)
+    assert [str(r.url) for r in replay.requests] == [
+        f"{AZURE_ENDPOINT}/openai/deployments/my-deployment/chat/completions?api-version={AZURE_VERSION}"
+    ]
+    span = otel.span()
+    assert span.name == "chat my-deployment"
+    assert span.attributes["openai.api.type"] == "chat_completions"  # the openai adapter's span
+    assert span.attributes["gen_ai.provider.name"] == "azure.ai.openai"
+
+
+async def test_one_span_for_litellm_over_the_openai_sdk(otel, mode):
+    otel.instrument(providers=["litellm", "openai"])
+    tracer = otel.tracer_provider.get_tracer("app")
+    with tracer.start_as_current_span("app") as app:
+        result, _ = await azure_chat(mode)
+    assert result
+    spans = [s for s in otel.spans() if s.name != "app"]
+    assert [s.name for s in spans] == ["chat my-deployment"]  # LiteLLM's; the SDK call passed through
+    [span] = spans
+    assert "openai.api.type" not in span.attributes
+    assert span.parent is not None and span.parent.span_id == app.get_span_context().span_id
+    assert span.attributes["gen_ai.provider.name"] == "azure.ai.openai"
+    assert span.attributes["server.address"] == "myres.openai.azure.com"
+    assert span.attributes.get("gen_ai.request.stream", False) is mode.stream
+    assert span.end_time is not None
+    assert one_point(otel, "gen_ai.client.inference.duration").count == 1  # one call, metered once
+    assert no_current_span()
 
 
 # --- embeddings -----------------------------------------------------------------------------------------

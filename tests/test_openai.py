@@ -653,6 +653,26 @@ async def test_chat_stream_helper_one_span_ended_by_the_with_block(otel, asynchr
         assert span_attrs(span, streamed=True) == {**start, **expected}
 
 
+async def test_chat_stream_helper_reports_the_parameters_passed_never_its_sentinels(otel, asynchronous):
+    """``.stream()`` forwards every parameter to ``create``: those not passed as ``omit``
+    (``max_completion_tokens`` among them, which would shadow ``max_tokens``) and ``timeout`` as
+    ``NOT_GIVEN``. Only what the caller passed is reported."""
+    replay = Replay(Reply(sse=chat_sse(b.chat_completion(), include_usage=True), headers=b.HEADERS))
+    client = client_for(asynchronous, replay)
+    options = {"stream_options": {"include_usage": True}}
+    manager = client.chat.completions.stream(model=b.MODEL, messages=HELLO, max_tokens=64, **options)
+    if asynchronous:
+        async with manager as stream:
+            await stream.until_done()
+    else:
+        with manager as stream:
+            stream.until_done()
+    assert replay.bodies[0]["max_tokens"] == 64 and "max_completion_tokens" not in replay.bodies[0]
+    span = otel.span()
+    expected = {**chat_start(True, **{"gen_ai.request.max_tokens": 64}), **chat_response()}
+    assert span_attrs(span, streamed=True) == expected
+
+
 # --- responses ----------------------------------------------------------------------------------------
 
 

@@ -45,7 +45,11 @@ def test_targets():
     assert {t.operation for t in TARGETS} == {"chat", "embeddings", "rerank"}
 
 
-def test_platform_clients_name_their_provider_and_no_server():
+def test_platform_clients_name_their_provider_and_no_server(monkeypatch):
+    # fake credentials in the environment, which boto3 reads first: without any it asks the EC2
+    # instance metadata service (169.254.169.254) while the clients are built
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE0000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-a-secret")
     bedrock = ADAPTER.parse_request(cohere.BedrockClientV2(aws_region="us-east-1"), {"model": "m"}, CHAT)
     assert (bedrock.provider, bedrock.server_address, bedrock.server_port) == ("aws.bedrock", None, None)
     sagemaker = ADAPTER.parse_request(cohere.SagemakerClientV2(aws_region="us-east-1"), {}, CHAT)

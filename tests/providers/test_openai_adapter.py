@@ -35,6 +35,8 @@ from genai_otel.adapter import (
 )
 from genai_otel.providers._endpoints import provider_from_url
 from genai_otel.providers.openai import ADAPTER, TARGETS
+from genai_otel.providers.openai import _common as openai_common
+from genai_otel.providers.openai._common import passed
 from replay import Replay, Reply
 
 CHAT_MODULE = "openai.resources.chat.completions.completions"
@@ -164,6 +166,30 @@ def test_stream_helpers_go_through_create(spy):
     )
 
 
+def test_the_stream_helpers_sentinels_never_pass_as_values(spy):
+    """openai 3.x's ``.stream()`` calls ``create`` with every parameter: ``openai.omit`` for those
+    not passed, ``NOT_GIVEN`` for ``timeout``. ``passed`` drops both; nothing else reads them."""
+    spy.on(CHAT_MODULE, "Completions.create")
+    client = sync_client(sse(b.chat_stream()))
+    with client.chat.completions.stream(model=b.MODEL, messages=HELLO, max_tokens=64) as stream:
+        stream.until_done()
+    instance, kwargs = spy.last
+    sentinels = {k for k, v in kwargs.items() if isinstance(v, (openai.Omit, openai.NotGiven))}
+    assert {"max_completion_tokens", "temperature", "tools", "stop"} <= sentinels
+    assert kwargs["timeout"] is openai.not_given and kwargs["max_completion_tokens"] is openai.omit
+    kept = passed(kwargs)
+    assert not sentinels & set(kept)
+    assert {k: v for k, v in kept.items() if k != "extra_headers"} == {
+        "model": b.MODEL,
+        "messages": HELLO,
+        "max_tokens": 64,
+        "stream": True,
+    }
+    assert kept is not kwargs and sentinels <= set(kwargs)  # the caller's mapping is untouched
+    info = ADAPTER.parse_request(instance, kwargs, CHAT)
+    assert (info.max_tokens, info.stream, info.temperature, info.stop_sequences) == (64, True, None, None)
+
+
 # --- base URL -> provider ----------------------------------------------------------------------------
 
 
@@ -251,6 +277,99 @@ def test_provider_from_url_edge_cases():
     assert provider_from_url("api.moonshot.ai", 443, "openai") == "moonshot_ai"
     assert provider_from_url("notapi.openai.com.evil.example", 443, "openai") == "openai"  # the default
     assert provider_from_url(123, 1, "d") == "d"  # type: ignore[arg-type]
+
+
+class CountingURL:
+    """A base URL whose parts count their reads: the server cache should read them once."""
+
+    def __init__(self, host: str, port: int | None, scheme: str = "https", path: str = "/v1") -> None:
+        self._parts = {"host": host, "port": port, "scheme": scheme, "path": path}
+        self.reads = 0
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in ("host", "port", "scheme", "path"):
+            raise AttributeError(name)
+        self.reads += 1
+        return self._parts[name]
+
+
+class Resource:
+    """What the wrapper sees as ``instance``: an SDK resource, its client in ``_client``."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+
+class Client:
+    """A client as the adapter reads it: its ``_base_url`` (a real one holds an ``httpx2.URL``)."""
+
+    def __init__(self, url: Any) -> None:
+        self._base_url = url
+
+
+def server_of(instance: Any) -> tuple[Any, ...]:
+    info = ADAPTER.parse_request(instance, {"model": "m"}, CHAT)
+    return info.provider, info.server_address, info.server_port
+
+
+@pytest.fixture
+def servers(monkeypatch: pytest.MonkeyPatch) -> dict[int, Any]:
+    """The base URL -> server cache of the OpenAI adapter, empty for this test."""
+    cache: dict[int, Any] = {}
+    monkeypatch.setattr(openai_common, "_servers", cache)
+    return cache
+
+
+def test_the_server_cache_reads_a_base_url_once(servers):
+    url = CountingURL("api.groq.com", None)
+    client = Client(url)
+    assert server_of(Resource(client)) == ("groq", "api.groq.com", 443)
+    reads = url.reads
+    assert reads > 0 and len(servers) == 1
+    for _ in range(3):  # hits: the same answer, the URL not read again
+        assert server_of(Resource(client)) == ("groq", "api.groq.com", 443)
+    assert url.reads == reads and len(servers) == 1
+
+    other = CountingURL("localhost", 11434, "http")  # a miss: another URL, its own entry
+    client._base_url = other
+    assert server_of(Resource(client)) == ("ollama", "localhost", 11434)
+    assert other.reads > 0 and len(servers) == 2
+    client._base_url = url  # and the first is still cached
+    assert server_of(Resource(client)) == ("groq", "api.groq.com", 443)
+    assert url.reads == reads
+
+
+def test_the_server_cache_tells_client_types_and_stale_entries_apart(servers):
+    plain = sync_client(base_url="https://llm.corp.example/v1")
+    azure = openai.AzureOpenAI(base_url="https://llm.corp.example/v1", api_version="2024-10-21", api_key="k")
+    azure.base_url = plain.base_url  # one URL object, two client types: two providers
+    assert azure._base_url is plain._base_url
+    assert server_of(plain.chat.completions) == ("openai", "llm.corp.example", 443)
+    assert server_of(azure.chat.completions) == ("azure.ai.openai", "llm.corp.example", 443)
+    assert server_of(plain.chat.completions) == ("openai", "llm.corp.example", 443)
+
+    # an entry under this URL's id that holds another URL object (its id was reused) is a miss
+    url = plain._base_url
+    servers[id(url)] = (object(), type(plain), "stale.example", 1, "stale")
+    assert server_of(plain.chat.completions) == ("openai", "llm.corp.example", 443)
+    assert servers[id(url)][0] is url
+
+
+def test_the_server_cache_stays_small(servers):
+    clients = [sync_client(base_url=f"http://localhost:{9000 + i}/v1") for i in range(100)]
+    for i, client in enumerate(clients):
+        assert server_of(client.chat.completions) == ("openai", "localhost", 9000 + i)
+        assert len(servers) <= 64
+
+
+def test_a_client_without_base_url_or_any_url(servers):
+    """An OpenAI-compatible client that exposes only ``base_url`` (no ``_base_url``); one with
+    neither gets the default provider and no server."""
+    only_public = Resource(type("Compatible", (), {"base_url": CountingURL("localhost", 8000, "http")})())
+    assert server_of(only_public) == ("vllm", "localhost", 8000)
+    assert server_of(Resource(object())) == ("openai", None, None)
+    assert server_of(Resource(None)) == ("openai", None, None)
+    assert server_of(object()) == ("openai", None, None)  # no ``_client`` at all
 
 
 # --- chat: parse_request -----------------------------------------------------------------------------

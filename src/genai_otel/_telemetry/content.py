@@ -1,11 +1,14 @@
 """Content capture: sanitise semconv messages, then put them on the span and/or the event.
 
-Order (gen-ai-spans.md): the completion hook sees the adapter's objects first and may change
-them; then every text is scrubbed (secrets always, PII on request, the user's ``redact`` last)
-and cut to the per-part limit; inline bytes become a placeholder (modality, mime type, size,
-sha256) unless raw bytes were asked for; finally each attribute is kept under its size limit by
-dropping whole messages, so the JSON is always valid. A failure anywhere fails closed: nothing
-is exported rather than something unredacted.
+Order: every text is scrubbed (secrets always, PII on request, the user's ``redact`` last) and
+cut to the per-part limit; inline bytes become a placeholder (modality, mime type, size, sha256)
+unless raw bytes were asked for. That sanitised content is what the completion hook receives, and
+what the span and the event export (with the hook's changes): content is sanitised once per call,
+and what the hook adds or replaces is sanitised in turn (``after_hook``), so the user's ``redact``
+sees each text once and no hook can put an unscrubbed text on the span. Finally each span
+attribute is kept under its size limit by dropping whole messages, so the JSON is always valid.
+A failure anywhere fails closed: nothing is exported, and the hook is not called, rather than
+something unredacted.
 """
 
 from __future__ import annotations
@@ -46,13 +49,17 @@ class ContentPolicy:
         self.max_attribute = settings.max_attribute_length
 
     # --- sanitising -----------------------------------------------------------------------------
-    def _text(self, text: str) -> str:
+    # ``known`` collects every text this policy produced (sanitised texts, placeholder hashes, base64
+    # of captured bytes); after the hook, ``after_hook`` keeps those as they are, sanitises the rest.
+    def _text(self, text: str, known: set[str] | None) -> str:
         text = self.redact(text)
         if len(text) > self.max_part:
             text = text[: max(self.max_part - len(_TRUNCATED), 0)] + _TRUNCATED
+        if known is not None:
+            known.add(text)
         return text
 
-    def _blob(self, part: dict[str, Any]) -> dict[str, Any]:
+    def _blob(self, part: dict[str, Any], known: set[str] | None) -> dict[str, Any]:
         data = _raw_bytes(part.get("content", b""))
         out = {k: v for k, v in part.items() if k != "content"}
         if self.capture_binary:
@@ -60,25 +67,39 @@ class ContentPolicy:
         else:
             out["size"] = len(data)
             out["sha256"] = hashlib.sha256(data).hexdigest()
+        if known is not None:
+            known.add(out["content"] if self.capture_binary else out["sha256"])
         return out
 
-    def _value(self, value: Any, key: str | None = None) -> Any:
+    def _value(self, value: Any, key: str | None, known: set[str] | None, keep: set[str] | None) -> Any:
+        """``value`` sanitised; strings in ``keep`` (set only after the hook) stay as they are."""
         if isinstance(value, str):
-            return value if key in _STRUCTURAL else self._text(value)
+            if key in _STRUCTURAL or (keep is not None and value in keep):
+                return value
+            return self._text(value, known)
         if isinstance(value, dict):
             if value.get("type") == "blob" and "content" in value:
-                return self._blob(value)
-            return {k: self._value(v, k) for k, v in value.items()}
+                content = value["content"]
+                if keep is None or not (isinstance(content, str) and content in keep):
+                    return self._blob(value, known)
+            return {k: self._value(v, k, known, keep) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
-            return [self._value(v) for v in value]
+            return [self._value(v, None, known, keep) for v in value]
         if value is None or isinstance(value, (bool, int, float)):
             return value
         if isinstance(value, (bytes, bytearray)):
-            return self._blob({"type": "blob", "modality": "unknown", "content": bytes(value)})
-        return self._text(str(value))
+            return self._blob({"type": "blob", "modality": "unknown", "content": bytes(value)}, known)
+        return self._text(str(value), known)
 
-    def sanitize(self, items: Sequence[Any]) -> list[Any]:
-        return [self._value(item) for item in items]
+    def sanitize(self, items: Sequence[Any], known: set[str] | None = None) -> list[Any]:
+        """New, sanitised copies of ``items``; what was produced is added to ``known`` if given."""
+        return [self._value(item, None, known, None) for item in items]
+
+    def after_hook(self, items: Sequence[Any], known: set[str]) -> list[Any]:
+        """``items`` as a completion hook left them: texts ``sanitize`` produced (``known``) are kept
+        as they are, anything the hook added or replaced is sanitised now. So every exported text
+        went through the scrubbers and the user's ``redact`` exactly once."""
+        return [self._value(item, None, None, known) for item in items]
 
     # --- size ------------------------------------------------------------------------------------
     def to_json(self, items: list[Any], keep_tail: bool) -> str | None:

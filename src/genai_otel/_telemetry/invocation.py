@@ -178,27 +178,36 @@ class Invocation:
         )
 
     def _content(self, response: ResponseInfo | None, error_type: str | None, ttfc: float | None) -> None:
+        """Sanitise once; the completion hook gets that (even with NO_CONTENT: the hook is an
+        opt-in of its own), then the span and the event get it with the hook's changes."""
         tel = self.tel
-        assert self.content is not None
-        inputs = list(self.content.input_messages)
-        system = list(self.content.system_instructions)
-        tools = list(self.content.tool_definitions)
-        outputs = list(response.output_messages) if response is not None else []
-        if tel.completion_hook is not None:
+        content = self.content
+        assert content is not None
+        policy, hook = tel.content, tel.completion_hook
+        known: set[str] | None = set() if hook is not None else None
+        answer = response.output_messages if response is not None else ()
+        raw = (content.input_messages, answer, content.system_instructions, content.tool_definitions)
+        parts: list[list[Any]] | None = None
+        with guard("sanitise content"):  # fails closed: no hook, no export if scrubbing fails
+            parts = [policy.sanitize(items, known) for items in raw]
+        if parts is not None and hook is not None and known is not None:
             with guard("completion hook"):
-                run_completion_hook(tel.completion_hook, inputs, outputs, system, tools, self.span, None)
+                run_completion_hook(hook, parts[0], parts[1], parts[2], parts[3], self.span, None)
+            sanitised, parts = parts, None
+            with guard("sanitise content"):  # what the hook added or replaced
+                parts = [policy.after_hook(items, known) for items in sanitised]
+        if parts is None:
+            return
+        inputs, outputs, system, tools = parts
         mode = tel.settings.capture
         if not mode.enabled:
             return
-        policy = tel.content
-        values = {}
-        with guard("sanitise content"):  # fails closed: nothing is exported if scrubbing fails
-            values = {
-                sc.INPUT_MESSAGES: (policy.sanitize(inputs), True),
-                sc.OUTPUT_MESSAGES: (policy.sanitize(outputs), False),
-                sc.SYSTEM_INSTRUCTIONS: (policy.sanitize(system), True),
-                sc.TOOL_DEFINITIONS: (policy.sanitize(tools), True),
-            }
+        values = {
+            sc.INPUT_MESSAGES: (inputs, True),
+            sc.OUTPUT_MESSAGES: (outputs, False),
+            sc.SYSTEM_INSTRUCTIONS: (system, True),
+            sc.TOOL_DEFINITIONS: (tools, True),
+        }
         values = {k: v for k, v in values.items() if v[0]}
         if not values:
             return

@@ -57,7 +57,8 @@ _servers: dict[int, tuple[Any, type, str | None, int | None, str]] = {}
 
 
 def _server(client: Any) -> tuple[str | None, int | None, str]:
-    # ``OpenAI.base_url`` is a property that imports a module on every read; ``_base_url`` is not
+    # ``_base_url`` (openai 3.x: a property returning ``base_url``, one URL object per client);
+    # ``base_url`` for OpenAI-compatible clients that have only the public name
     url = getattr(client, "_base_url", None) or getattr(client, "base_url", None)
     hit = _servers.get(id(url))
     if hit is not None and hit[0] is url and hit[1] is type(client):
