@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import hashlib
 import json
 import logging
@@ -1030,17 +1031,20 @@ async def test_a_failing_scrubber_keeps_the_content_from_the_hook_too(otel, prov
 
 HOOK_MODULE = "genai_otel_test_completion_hook"
 HOOK_SOURCE = """
-    import json
+    import dataclasses, json
+    from opentelemetry.util.genai.types import TextPart
 
     CALLS = []
     UPLOADED = []  # what an upload hook would store
 
-    class MarkingHook:
+    class MarkingHook:  # written, like every hook of this group, to util-genai's types
         def on_completion(self, *, inputs, outputs, system_instruction, tool_definitions=None,
                           span=None, log_record=None):
             CALLS.append({"inputs": len(inputs), "outputs": len(outputs), "span": span})
-            UPLOADED.append(json.dumps([inputs, outputs, system_instruction, tool_definitions]))
-            outputs[0]["parts"].append({"type": "text", "content": "marked by the entry-point hook"})
+            as_dicts = [[dataclasses.asdict(x) for x in items or ()]
+                        for items in (inputs, outputs, system_instruction, tool_definitions)]
+            UPLOADED.append(json.dumps(as_dicts))
+            outputs[0].parts.append(TextPart(content="marked by the entry-point hook"))
 
     def make_hook():
         return MarkingHook()
@@ -1133,4 +1137,32 @@ async def test_a_completion_hook_from_entry_points_as_seen_by_importlib(otel, mo
     otel.instrument()
     await OPENAI.run()
     [call] = hook.calls
-    assert call["outputs"] == OPENAI.expected[OUTPUT]
+    # the group's hooks get util-genai's dataclasses, which read back as the semconv dicts
+    assert [_asdict(m) for m in call["outputs"]] == OPENAI.expected[OUTPUT]
+
+
+def _asdict(message: Any) -> dict[str, Any]:
+    out = dataclasses.asdict(message)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+async def test_the_official_upload_hook_stores_what_the_span_would_carry(otel, monkeypatch, tmp_path):
+    """util-genai's own ``upload`` hook, loaded by name, through fsspec to a local directory: it
+    receives util-genai's message types (as util-genai's instrumentations pass them), uploads
+    scrubbed content and puts its references on the span."""
+    pytest.importorskip("fsspec")
+    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_COMPLETION_HOOK", "upload")
+    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_UPLOAD_BASE_PATH", f"file://{tmp_path}")
+    otel.instrument()  # NO_CONTENT: the hook still runs, on scrubbed content
+    try:
+        await OPENAI.run(with_user_text(OPENAI, PRIVATE_TEXT))
+    finally:
+        hook = genai_otel._patching.registry.REGISTRY.telemetry.completion_hook.hook  # type: ignore[union-attr]
+        hook.shutdown()  # waits for its upload thread
+    span = otel.span()
+    refs = {k: v for k, v in span.attributes.items() if k.endswith("_ref")}
+    assert set(refs) >= {"gen_ai.input.messages_ref", "gen_ai.output.messages_ref"}, dict(span.attributes)
+    stored = "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file())
+    assert "I live in Paris" in stored, stored
+    assert PASTED_KEY not in stored and "[REDACTED:api_key]" in stored
+    assert not span_content(span)

@@ -26,7 +26,7 @@ from typing import Any
 from ._guard import add_sink, remove_sink
 from ._patching.registry import ADAPTERS, REGISTRY, register
 from ._setup import resolve_providers
-from ._telemetry.completion_hook import load_completion_hook
+from ._telemetry.completion_hook import for_util_genai, load_completion_hook
 from ._telemetry.telemetry import Telemetry
 from .config import CaptureMode, Settings
 from .version import __version__
@@ -111,7 +111,7 @@ def instrument(
                 )
             return
         hook = (
-            completion_hook
+            for_util_genai(completion_hook)
             if completion_hook is not None
             else load_completion_hook(settings.completion_hook_name)
         )
